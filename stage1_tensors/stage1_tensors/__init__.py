@@ -1,0 +1,33 @@
+"""Stage 1: eager tensors on NumPy.
+
+Every op runs the moment it is called and returns a concrete ``Tensor``:
+
+>>> import stage1_tensors as tf
+>>> tf.executing_eagerly()
+True
+>>> x = [[2.]]
+>>> print(tf.matmul(x, x))
+tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+
+The pieces, in reading order: ``dtypes`` (element types), ``tensor`` (the
+Tensor class), ``convert`` (Python values to tensors), ``registry`` (ops and
+kernels), ``dispatch`` (the one way in for every op), ``operators`` (``a + b``),
+and ``ops/`` (the op library, one family per module).
+"""
+
+from . import backends, dispatch, dtypes, errors, registry  # noqa: F401
+from .convert import constant, convert_to_tensor
+from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004
+                     half, int8, int16, int32, int64, uint8)
+from .eager import enable_eager_execution, executing_eagerly
+from .tensor import Tensor, TensorShape
+from . import operators  # noqa: F401  (attaches +, -, [], ... to Tensor)
+from .ops.binary_ops import *  # noqa: F401,F403
+from .ops.unary_ops import *  # noqa: F401,F403
+from .ops.linalg_ops import *  # noqa: F401,F403
+from .ops.reduction_ops import *  # noqa: F401,F403
+from .ops.array_ops import *  # noqa: F401,F403
+from .ops.creation_ops import *  # noqa: F401,F403
+from . import math, nn, random  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,296 @@
+"""Turning Python values into tensors, with TensorFlow's dtype rules.
+
+* Python floats become float32, Python ints int32 (int64 if they do not fit),
+  bools bool; lists and tuples follow the same rule for their elements.
+* NumPy arrays keep their dtype.
+* In an op, a Python number (or a NumPy scalar) *adopts the dtype of the other
+  operand*, as long as that loses nothing: ``int32 tensor + 1`` is int32,
+  ``float32 tensor * 2`` is float32, but ``int32 tensor + 1.5`` is an error.
+* Two tensors of different dtypes are an error: there is no silent promotion.
+
+>>> import stage1_tensors as tf
+>>> tf.constant(1.5).dtype, tf.constant(7).dtype, tf.constant([True]).dtype
+(tf.float32, tf.int32, tf.bool)
+>>> (tf.constant([1, 2]) + 1).dtype
+tf.int32
+"""
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from .backends import _BY_TYPE, backend_of, default_backend
+from .errors import InvalidArgumentError
+from .tensor import Tensor
+
+__all__ = ["constant", "convert_to_tensor", "op_inputs", "to_array"]
+
+_INT32 = np.iinfo(np.int32)
+
+
+def _python_to_array(value, dtype, where):
+    """A NumPy array for a Python number, list or NumPy scalar.
+
+    ``dtype`` (a NumPy dtype or None) is the dtype the value must take; None
+    means "use the default rule".
+    """
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise InvalidArgumentError(
+            "%s: cannot convert %s to a tensor: %s (nested lists must be "
+            "rectangular and hold numbers)" % (where, _describe(value), error)) from None
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        raise InvalidArgumentError(
+            "%s: cannot convert %s to a tensor; supported element types are %s"
+            % (where, _describe(value), ", ".join(d.name for d in _dtypes.ALL)))
+    if dtype is None:
+        if isinstance(value, np.generic):
+            dtype = array.dtype                     # NumPy scalars keep theirs
+        elif kind == "f":
+            dtype = np.dtype(np.float32)
+        elif kind in "iu":
+            fits = array.size == 0 or (_INT32.min <= array.min() and array.max() <= _INT32.max)
+            dtype = np.dtype(np.int32 if fits else np.int64)
+        else:
+            dtype = array.dtype
+    elif not _lossless(array, dtype):
+        raise InvalidArgumentError(
+            "%s: cannot convert %s to %s without losing information; "
+            "convert explicitly with tf.cast or give a value of that kind"
+            % (where, _describe(value), dtype))
+    if dtype not in _dtypes.ALL_NUMPY:
+        raise InvalidArgumentError(
+            "%s: unsupported dtype %s for %s; supported are %s"
+            % (where, dtype, _describe(value), ", ".join(d.name for d in _dtypes.ALL)))
+    return array.astype(dtype, copy=False)
+
+
+def _lossless(array, dtype):
+    kind, target = array.dtype.kind, dtype.kind
+    if kind == "b" or target == "b":
+        return kind == target
+    if target == "f":
+        return True
+    if kind == "f":       # a float into an integer dtype: TensorFlow refuses
+        return False
+    if array.size == 0:
+        return True
+    info = np.iinfo(dtype)
+    return info.min <= array.min() and array.max() <= info.max
+
+
+def _describe(value):
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return "%s (%s)" % (text, type(value).__name__)
+
+
+def to_array(value, dtype=None, where="convert_to_tensor"):
+    """The array behind ``value``: a Tensor's own array, an array as is, or a
+    converted Python value (which takes ``dtype`` when one is given)."""
+    if isinstance(value, Tensor):
+        return value._value
+    if backend_of(value) is not None and not isinstance(value, np.generic):
+        return value
+    return _python_to_array(value, dtype, where)
+
+
+def _anchor_dtype(items):
+    """The dtype Python numbers should adopt: that of the first tensor or array."""
+    for x in items:
+        if isinstance(x, Tensor):
+            return x._value.dtype
+        if backend_of(x) is not None and not isinstance(x, np.generic):
+            return x.dtype
+    return None
+
+
+def op_inputs(op, inputs):
+    """Converts an op's inputs to arrays; returns ``(backend, arrays)``.
+
+    Checks the op's dtype contract and that all inputs live on one device.
+    """
+    # Fast paths for the common calls, one or two tensors of one dtype on one
+    # device: this is the per-op price of eager execution, so it stays short.
+    if op.all_same_dtype and not op.variadic:
+        try:
+            if len(inputs) == 2:
+                x, y = inputs
+                xv = x._value
+                yv = y._value
+                dtype = xv.dtype
+                if yv.dtype is dtype and type(xv) is type(yv) and dtype in op.dtypes:
+                    return _BY_TYPE[type(xv)], (xv, yv)
+            elif len(inputs) == 1:
+                xv = inputs[0]._value
+                if xv.dtype in op.dtypes:
+                    return _BY_TYPE[type(xv)], (xv,)
+        except (AttributeError, KeyError):
+            pass
+    return _op_inputs_checked(op, inputs)
+
+
+def _op_inputs_checked(op, inputs):
+    items = inputs[0] if op.variadic else inputs
+    if op.all_same_dtype:
+        try:
+            values = [x._value for x in items]
+        except AttributeError:
+            values = _convert_mixed(op, items)
+        except TypeError:
+            values = _convert_mixed(op, items)   # not a list: reported there
+        if not values:
+            if op.variadic:
+                raise InvalidArgumentError(
+                    "%s: expected a non-empty list of tensors" % op.api_name,
+                    op=op.api_name)
+            return default_backend(), values
+        first = values[0]
+        dtype = first.dtype
+        for v in values:
+            if v.dtype != dtype:
+                raise _dtype_mismatch(op, values)
+        _check_devices(op, values)
+        if dtype not in op.dtypes:
+            raise _dtype_not_allowed(op, op.inputs[0], dtype, op.dtypes)
+        return backend_of(first), values
+    return _convert_per_input(op, items)
+
+
+def _convert_mixed(op, items):
+    if isinstance(items, (Tensor, np.ndarray)) or not hasattr(items, "__iter__"):
+        raise InvalidArgumentError(
+            "%s: expected a list of tensors, got %s" % (op.api_name, _describe(items)),
+            op=op.api_name)
+    anchor = _anchor_dtype(items)
+    return [to_array(x, anchor, op.api_name) for x in items]
+
+
+def _convert_per_input(op, items):
+    if len(items) != len(op.inputs):
+        raise InvalidArgumentError(
+            "%s: expected %d inputs (%s), got %d"
+            % (op.api_name, len(op.inputs), ", ".join(op.inputs), len(items)),
+            op=op.api_name)
+    shared = [x for x, spec in zip(items, op.specs) if spec is None]
+    anchor = _anchor_dtype(shared)
+    values = []
+    t_dtype = None
+    for name, x, spec in zip(op.inputs, items, op.specs):
+        v = to_array(x, anchor if spec is None else None, op.api_name)
+        if spec is None:
+            if t_dtype is None:
+                t_dtype = v.dtype
+            elif v.dtype != t_dtype:
+                raise _dtype_mismatch(op, [to_array(y, anchor, op.api_name)
+                                           for y, s in zip(items, op.specs) if s is None],
+                                      [n for n, s in zip(op.inputs, op.specs) if s is None])
+            allowed = op.dtypes
+        else:
+            allowed = spec
+        if v.dtype not in allowed:
+            raise _dtype_not_allowed(op, name, v.dtype, allowed)
+        values.append(v)
+    if not values:
+        return default_backend(), values
+    backend = backend_of(values[0])
+    _check_devices(op, values)
+    return backend, values
+
+
+def _dtype_mismatch(op, values, names=None):
+    names = names or (["%s[%d]" % (op.inputs[0], i) for i in range(len(values))]
+                      if op.variadic else op.inputs)
+    got = ", ".join("%s: %s %s" % (n, v.dtype, tuple(v.shape))
+                    for n, v in zip(names, values))
+    return InvalidArgumentError(
+        "%s: all inputs must have the same dtype (no automatic promotion), got %s; "
+        "convert one with tf.cast" % (op.api_name, got), op=op.api_name)
+
+
+def _dtype_not_allowed(op, name, dtype, allowed):
+    valid = ", ".join(d.name for d in _dtypes.ALL if d._np in allowed)
+    return InvalidArgumentError(
+        "%s: %s has dtype %s, which this op does not accept; valid dtypes are %s"
+        % (op.api_name, name, dtype, valid), op=op.api_name)
+
+
+def _check_devices(op, values):
+    devices = {backend_of(v).device_name(v) if backend_of(v) else type(v).__name__
+               for v in values}
+    if len(devices) > 1:
+        raise InvalidArgumentError(
+            "%s: inputs are on different devices (%s); copy them to one device "
+            "first" % (op.api_name, ", ".join(sorted(devices))), op=op.api_name)
+
+
+def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
+    """Returns ``value`` as a Tensor: Tensors pass through, others are converted.
+
+    With ``dtype``, a Tensor or array must already have it, and a Python value
+    must convert to it without loss. ``dtype_hint`` is only a preference.
+
+    >>> import stage1_tensors as tf
+    >>> tf.convert_to_tensor([[1, 2], [3, 4]])
+    tf.Tensor(
+    [[1 2]
+     [3 4]], shape=(2, 2), dtype=int32)
+    >>> tf.convert_to_tensor(2, dtype=tf.float64)
+    tf.Tensor(2.0, shape=(), dtype=float64)
+    """
+    want = _dtypes.as_dtype(dtype)._np if dtype is not None else None
+    array = to_array(value, want, "convert_to_tensor")
+    if want is not None and array.dtype != want:
+        raise InvalidArgumentError(
+            "convert_to_tensor: requested dtype %s for a value of dtype %s; "
+            "use tf.cast to change a tensor's dtype" % (want, array.dtype))
+    if want is None and dtype_hint is not None and not isinstance(value, Tensor) \
+            and (backend_of(value) is None or isinstance(value, np.generic)):
+        hinted = _dtypes.as_dtype(dtype_hint)._np
+        if _lossless(np.asarray(value), hinted):
+            array = array.astype(hinted)
+    if isinstance(value, Tensor):
+        return value
+    if array.dtype not in _dtypes.ALL_NUMPY:
+        raise InvalidArgumentError(
+            "convert_to_tensor: unsupported dtype %s; supported are %s"
+            % (array.dtype, ", ".join(d.name for d in _dtypes.ALL)))
+    return Tensor(array)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    """Creates a constant tensor from a Python value, array or tensor.
+
+    Unlike ``convert_to_tensor``, ``dtype`` casts arrays and tensors. ``shape``
+    reshapes, or broadcasts a scalar.
+
+    >>> import stage1_tensors as tf
+    >>> tf.constant([[1, 2], [3, 4]])
+    tf.Tensor(
+    [[1 2]
+     [3 4]], shape=(2, 2), dtype=int32)
+    >>> tf.constant(0.5, shape=(2,))
+    tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
+    """
+    want = _dtypes.as_dtype(dtype)._np if dtype is not None else None
+    array = to_array(value, want, "constant")
+    if isinstance(value, Tensor) or backend_of(array) is not None and array is value:
+        array = array.astype(want) if want is not None else array.copy()
+    if array.dtype not in _dtypes.ALL_NUMPY:
+        raise InvalidArgumentError(
+            "constant: unsupported dtype %s; supported are %s"
+            % (array.dtype, ", ".join(d.name for d in _dtypes.ALL)))
+    if shape is not None:
+        shape = tuple(int(s) for s in shape)
+        xp = backend_of(array).xp
+        if array.size == 1:
+            array = xp.broadcast_to(array.reshape(()), shape).copy()
+        elif int(np.prod(shape)) == array.size:
+            array = array.reshape(shape)
+        else:
+            raise InvalidArgumentError(
+                "constant: cannot give a value with %d elements the shape %s"
+                % (array.size, shape))
+    return Tensor(array)

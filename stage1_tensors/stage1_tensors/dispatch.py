@@ -1,0 +1,197 @@
+"""The dispatcher: the one way in for every op (TensorFlow calls it ``execute``).
+
+``execute(op, inputs, attrs)`` is the spine of the course. For every op call it
+
+1. converts the inputs to arrays and checks their dtypes and devices (``convert``),
+2. runs the op's ``check`` if it has one,
+3. picks the kernel for the inputs' device type and runs it,
+4. wraps the result in ``Tensor``\\ s,
+5. tells every *observer* what ran.
+
+Two extension points let later stages hook in without editing this file:
+
+* **observers** (``add_observer``) are called after each op with
+  ``(op, inputs, attrs, outputs)``; stage 2's ``GradientTape`` records this way.
+* **redirects** (``redirect``) replace steps 1-5 entirely: a graph being traced
+  (stage 5) records a node instead of running a kernel.
+
+>>> import stage1_tensors as tf
+>>> from stage1_tensors import dispatch, registry
+>>> seen = []
+>>> watcher = lambda op, inputs, attrs, outputs: seen.append(op.name)
+>>> dispatch.add_observer(watcher)
+>>> _ = tf.constant(1.0) + 2.0
+>>> dispatch.remove_observer(watcher)
+>>> seen
+['AddV2']
+"""
+
+import contextlib
+
+from . import backends, convert
+from .errors import InvalidArgumentError, OpError, UnimplementedError
+from .tensor import Tensor
+
+__all__ = ["execute", "add_observer", "remove_observer", "redirect",
+           "observing", "wrap"]
+
+_EMPTY_ATTRS = {}
+_observers = []     # called after every op that ran eagerly
+_redirects = []     # innermost last; when non-empty, ops go there instead
+_new_tensor = Tensor.__new__
+
+
+def wrap(value):
+    """Wraps an array in a Tensor without copying or converting it.
+
+    >>> import numpy as np
+    >>> from stage1_tensors import dispatch
+    >>> dispatch.wrap(np.float32(2.0))
+    tf.Tensor(2.0, shape=(), dtype=float32)
+    """
+    t = _new_tensor(Tensor)
+    t._value = value
+    return t
+
+
+def execute(op, inputs, attrs=_EMPTY_ATTRS):
+    """Runs ``op`` on ``inputs`` (a tuple) with ``attrs`` (a dict) and returns Tensor(s).
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch, registry
+    >>> dispatch.execute(registry.get_op("AddV2"), (tf.constant(1), 2))
+    tf.Tensor(3, shape=(), dtype=int32)
+    """
+    if _redirects:
+        return _redirects[-1](op, inputs, attrs)
+    backend, values = convert.op_inputs(op, inputs)
+    if op.check is not None:
+        op.check(values, attrs)
+    try:
+        out = op.kernels[backend.device_type](backend.xp, *values, **attrs)
+    except KeyError:
+        if backend.device_type not in op.kernels:
+            raise UnimplementedError(
+                "%s: no kernel for device %s; it has kernels for %s"
+                % (op.api_name, backend.device_type, sorted(op.kernels)),
+                op=op.api_name) from None
+        raise _kernel_failed(op, values, attrs) from None
+    except OpError:
+        raise
+    except Exception as error:  # a NumPy error: explain it in the op's terms
+        raise _kernel_failed(op, values, attrs, error) from None
+    if op.num_outputs is None:
+        result = _new_tensor(Tensor)
+        result._value = out
+    else:
+        result = [wrap(v) for v in out]
+    if _observers:
+        _notify(op, inputs, values, attrs, result)
+    return result
+
+
+def _notify(op, inputs, values, attrs, result):
+    # Observers get Tensors for every input, so a Python scalar that was
+    # converted shows up as the constant Tensor the kernel actually saw.
+    tensors = tuple(x if isinstance(x, Tensor) else wrap(v)
+                    for x, v in zip(_flat_inputs(op, inputs), values))
+    for observer in tuple(_observers):
+        observer(op, tensors, attrs, result)
+
+
+def _flat_inputs(op, inputs):
+    return inputs[0] if op.variadic else inputs
+
+
+def _kernel_failed(op, values, attrs, error=None):
+    shapes = ", ".join(str(tuple(v.shape)) for v in values)
+    kinds = ", ".join(str(v.dtype) for v in values)
+    reason = str(error) if error is not None else "the kernel failed"
+    if "broadcast" in reason:
+        reason = ("shapes %s cannot be broadcast together: compared from the "
+                  "last dimension, each pair of sizes must be equal or one of them 1"
+                  % shapes.replace("), (", ") and ("))
+    else:
+        reason = "%s (inputs: shapes %s, dtypes %s%s)" % (
+            reason, shapes, kinds,
+            (", attrs " + ", ".join("%s=%r" % kv for kv in attrs.items()))
+            if attrs else "")
+    return InvalidArgumentError("%s: %s" % (op.api_name, reason), op=op.api_name)
+
+
+def add_observer(observer):
+    """Calls ``observer(op, inputs, attrs, outputs)`` after every eager op.
+
+    Observers must not raise; they see inputs as Tensors and outputs as a Tensor
+    (or a list of them for multi-output ops).
+
+    >>> from stage1_tensors import dispatch
+    >>> dispatch.add_observer(print); dispatch.remove_observer(print)
+    """
+    _observers.append(observer)
+
+
+def remove_observer(observer):
+    """Stops calling ``observer`` (see ``add_observer``).
+
+    >>> from stage1_tensors import dispatch
+    >>> dispatch.add_observer(print); dispatch.remove_observer(print)
+    """
+    _observers.remove(observer)
+
+
+@contextlib.contextmanager
+def observing(observer):
+    """``with observing(fn):`` calls ``fn`` after every op in the block.
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch
+    >>> names = []
+    >>> with dispatch.observing(lambda op, i, a, o: names.append(op.api_name)):
+    ...     _ = tf.matmul([[2.0]], [[2.0]])
+    >>> names
+    ['matmul']
+    """
+    add_observer(observer)
+    try:
+        yield observer
+    finally:
+        remove_observer(observer)
+
+
+@contextlib.contextmanager
+def redirect(handler):
+    """Inside the block, ``execute`` calls ``handler(op, inputs, attrs)`` instead.
+
+    The handler decides what an op call means: stage 5 records graph nodes.
+    Redirects nest; the innermost wins. A handler may call ``run_eagerly`` to
+    execute the op normally.
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch
+    >>> with dispatch.redirect(lambda op, inputs, attrs: op.name):
+    ...     tf.add(1.0, 2.0)
+    'AddV2'
+    """
+    _redirects.append(handler)
+    try:
+        yield handler
+    finally:
+        _redirects.pop()
+
+
+def run_eagerly(op, inputs, attrs=_EMPTY_ATTRS):
+    """Executes ``op`` eagerly even inside a ``redirect`` block.
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch, registry
+    >>> with dispatch.redirect(lambda op, i, a: (op.name, dispatch.run_eagerly(op, i, a))):
+    ...     tf.add(1.0, 2.0)
+    ('AddV2', tf.Tensor(3.0, shape=(), dtype=float32))
+    """
+    saved = _redirects[:]
+    del _redirects[:]
+    try:
+        return execute(op, inputs, attrs)
+    finally:
+        _redirects[:] = saved
