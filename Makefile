@@ -1,0 +1,57 @@
+# The two commands of the course: `make demo` and `make test`.
+# Each one creates (or refreshes) .venv on its own, so a fresh machine needs
+# nothing but Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+# Every stage that exists so far; stages 4 and 5 join by simply appearing.
+STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
+# Their import packages, e.g. stage1_tensors/stage1_tensors, for the doctests.
+PACKAGES := $(foreach s,$(STAGES),$(s)$(notdir $(patsubst %/,%,$(s))))
+
+.PHONY: demo test unit doctest notebooks docs-build docs bench venv clean
+
+demo: $(STAMP)
+	$(PY) demo.py
+
+test: unit doctest notebooks docs-build
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -q
+
+doctest: $(STAMP)
+	$(PY) -m pytest --doctest-modules $(PACKAGES) -q
+
+notebooks: $(STAMP)
+	$(PY) -m pytest --nbval --nbval-current-env notebooks -q
+
+docs-build: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs serve --dev-addr localhost:8000
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+venv: $(STAMP)
+
+# Stages install editable in "compat" mode (a plain path entry): the default
+# import hook loses to the folder of the same name when run from the repo root.
+# Re-run only when the tool list or a stage's pyproject.toml changes (or a new
+# stage appears); otherwise the stamp makes a second `make test` start at once.
+$(STAMP): requirements-dev.txt $(addsuffix pyproject.toml,$(STAGES))
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "Python 3.11 or newer is needed, found " + sys.version.split()[0] + \
+	  "; run make PYTHON=/path/to/python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt \
+	  --config-settings editable_mode=compat $(addprefix -e ./,$(STAGES))
+	touch $@
+
+clean:
+	rm -rf $(VENV) site .hypothesis
