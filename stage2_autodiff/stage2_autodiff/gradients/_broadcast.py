@@ -13,9 +13,8 @@ can itself be differentiated (higher-order gradients).
 >>> unbroadcast(tf.constant(1.0, shape=[2, 3]), (3,))
 tf.Tensor([2. 2. 2.], shape=(3,), dtype=float32)
 >>> unbroadcast(tf.constant(1.0, shape=[2, 3]), (2, 1))
-tf.Tensor(
-[[3.]
- [3.]], shape=(2, 1), dtype=float32)
+tf.Tensor([[3.]
+           [3.]], shape=(2, 1), dtype=float32)
 """
 
 from stage1_tensors import reduce_sum, reshape
