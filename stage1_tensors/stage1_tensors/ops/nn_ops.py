@@ -1,3 +1,544 @@
-"""(being written)"""
+"""Neural-network ops: activations, softmax, cross-entropies, dropout, ...
 
-__all__ = []
+Most activations are *primitive* ops with their own kernel: either because a
+naive formula overflows (``softplus``, ``log_softmax``, the cross-entropies) or
+because they run in every layer and must be cheap (``relu``). The rest
+(``dropout``, ``l2_normalize``, ``moments``) are *composites*: short functions
+of public ops, so they need no kernel and no gradient of their own.
+
+>>> import stage1_tensors as tf
+>>> tf.nn.relu([-1.0, 0.0, 2.0])
+tf.Tensor([0. 0. 2.], shape=(3,), dtype=float32)
+>>> tf.nn.softmax([0.0, 0.0])
+tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
+"""
+
+import math
+import numbers
+
+from ..dispatch import execute
+from ..dtypes import FLOATING, INTEGER, NUMERIC
+from ..errors import InvalidArgumentError
+from ..registry import define_op
+from . import array_ops, binary_ops, reduction_ops, unary_ops
+from .reduction_ops import normalize_axis
+
+__all__ = [
+    "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "softplus", "softsign",
+    "softmax", "log_softmax", "sigmoid_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
+    "dropout", "l2_normalize", "bias_add", "moments",
+]
+
+_INDEX = frozenset(d for d in INTEGER if d.name in ("int32", "int64"))
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _shape(array):
+    return tuple(array.shape)
+
+
+# --- activations ---------------------------------------------------------
+Relu = define_op("Relu", "relu", inputs=("features",), dtypes=NUMERIC)
+Relu6 = define_op("Relu6", "relu6", inputs=("features",), dtypes=NUMERIC)
+LeakyRelu = define_op("LeakyRelu", "leaky_relu", inputs=("features",), dtypes=FLOATING)
+Elu = define_op("Elu", "elu", inputs=("features",), dtypes=FLOATING)
+Selu = define_op("Selu", "selu", inputs=("features",), dtypes=FLOATING)
+Gelu = define_op("Gelu", "gelu", inputs=("features",), dtypes=FLOATING)
+Softplus = define_op("Softplus", "softplus", inputs=("features",), dtypes=FLOATING)
+Softsign = define_op("Softsign", "softsign", inputs=("features",), dtypes=FLOATING)
+
+
+@Relu.kernel
+def _relu(xp, x):
+    # ``maximum`` with a Python 0 keeps x's dtype and propagates nan, like TF.
+    return xp.maximum(x, 0)
+
+
+@Relu6.kernel
+def _relu6(xp, x):
+    return xp.minimum(xp.maximum(x, 0), 6)
+
+
+@LeakyRelu.kernel
+def _leaky_relu(xp, x, alpha):
+    return xp.where(x > 0, x, x * x.dtype.type(alpha))
+
+
+@Elu.kernel
+def _elu(xp, x):
+    # expm1 of the clipped value: exact near 0 and no overflow warnings for big x.
+    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)))
+
+
+@Selu.kernel
+def _selu(xp, x):
+    negative = x.dtype.type(_SELU_ALPHA) * xp.expm1(xp.minimum(x, 0))
+    return x.dtype.type(_SELU_SCALE) * xp.where(x > 0, x, negative)
+
+
+def _erf(xp):
+    # NumPy itself has no erf; SciPy has it for NumPy arrays, cupyx for CuPy.
+    if xp.__name__ == "numpy":
+        from scipy.special import erf
+    else:
+        from cupyx.scipy.special import erf
+    return erf
+
+
+@Gelu.kernel
+def _gelu(xp, x, approximate):
+    t = x.dtype.type
+    if approximate:
+        inner = t(math.sqrt(2.0 / math.pi)) * (x + t(0.044715) * x * x * x)
+        return t(0.5) * x * (t(1) + xp.tanh(inner))
+    cdf = t(0.5) * (t(1) + _erf(xp)(x * t(1 / math.sqrt(2.0))))
+    return (x * cdf).astype(x.dtype, copy=False)
+
+
+@Softplus.kernel
+def _softplus(xp, x):
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): the exponent is never positive.
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+@Softsign.kernel
+def _softsign(xp, x):
+    return x / (x.dtype.type(1) + xp.abs(x))
+
+
+def relu(features, name=None):
+    """Rectified linear unit: ``max(features, 0)``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.relu([-2.0, 0.5, 3.0])
+    tf.Tensor([0.  0.5 3. ], shape=(3,), dtype=float32)
+    """
+    return execute(Relu, (features,))
+
+
+def relu6(features, name=None):
+    """``min(max(features, 0), 6)``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.relu6([-1.0, 3.0, 9.0])
+    tf.Tensor([0. 3. 6.], shape=(3,), dtype=float32)
+    """
+    return execute(Relu6, (features,))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """``features`` where positive, ``alpha * features`` elsewhere.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.leaky_relu([-10.0, 5.0])
+    tf.Tensor([-2.  5.], shape=(2,), dtype=float32)
+    """
+    return execute(LeakyRelu, (features,), {"alpha": _python_float(alpha, "leaky_relu", "alpha")})
+
+
+def elu(features, name=None):
+    """Exponential linear unit: ``features`` where positive, ``exp(features) - 1`` elsewhere.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.elu([-100.0, 0.0, 2.0])
+    tf.Tensor([-1.  0.  2.], shape=(3,), dtype=float32)
+    """
+    return execute(Elu, (features,))
+
+
+def selu(features, name=None):
+    """Scaled ELU: ``scale * elu`` with ``alpha`` and ``scale`` chosen to self-normalise.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.selu([0.0, 1.0])
+    tf.Tensor([0.       1.050701], shape=(2,), dtype=float32)
+    """
+    return execute(Selu, (features,))
+
+
+def gelu(features, approximate=False, name=None):
+    """Gaussian error linear unit: ``x * P(X <= x)`` for a standard normal X.
+
+    ``approximate=True`` uses the tanh approximation instead of ``erf``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.gelu([-10.0, 0.0, 10.0])
+    tf.Tensor([-0.  0. 10.], shape=(3,), dtype=float32)
+    """
+    return execute(Gelu, (features,), {"approximate": bool(approximate)})
+
+
+def softplus(features, name=None):
+    """``log(exp(features) + 1)``, computed without overflow.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.softplus([0.0, 1000.0])
+    tf.Tensor([6.931472e-01 1.000000e+03], shape=(2,), dtype=float32)
+    """
+    return execute(Softplus, (features,))
+
+
+def softsign(features, name=None):
+    """``features / (abs(features) + 1)``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.softsign([-3.0, 1.0])
+    tf.Tensor([-0.75  0.5 ], shape=(2,), dtype=float32)
+    """
+    return execute(Softsign, (features,))
+
+
+def _python_float(value, op_name, what):
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            "%s: %s must be a number, got %r" % (op_name, what, value), op=op_name) from None
+
+
+# --- softmax -------------------------------------------------------------
+def _check_logits_axis(op_name):
+    def check(values, attrs):
+        x, axis = values[0], attrs["axis"]
+        if x.ndim == 0:
+            raise InvalidArgumentError(
+                "%s: logits must have rank >= 1, got a scalar; the op normalises "
+                "over one axis of classes" % op_name, op=op_name)
+        if not -x.ndim <= axis < x.ndim:
+            raise InvalidArgumentError(
+                "%s: axis %d is out of range for logits of shape %s; valid axes are "
+                "%d..%d" % (op_name, axis, _shape(x), -x.ndim, x.ndim - 1), op=op_name)
+    return check
+
+
+Softmax = define_op("Softmax", "softmax", inputs=("logits",), dtypes=FLOATING,
+                    check=_check_logits_axis("softmax"))
+LogSoftmax = define_op("LogSoftmax", "log_softmax", inputs=("logits",), dtypes=FLOATING,
+                       check=_check_logits_axis("log_softmax"))
+
+
+def _shifted(xp, x, axis):
+    # Subtracting the max changes nothing mathematically and keeps exp() <= 1.
+    return x - xp.max(x, axis=axis, keepdims=True)
+
+
+@Softmax.kernel
+def _softmax(xp, x, axis):
+    if x.size == 0:
+        return x.copy()
+    e = xp.exp(_shifted(xp, x, axis))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_array(xp, x, axis):
+    if x.size == 0:
+        return x.copy()
+    shifted = _shifted(xp, x, axis)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+LogSoftmax.kernel(_log_softmax_array)
+
+
+def _axis_attr(axis, op_name):
+    if hasattr(axis, "numpy"):
+        axis = axis.numpy()
+    if not isinstance(axis, numbers.Integral) and not (
+            hasattr(axis, "ndim") and axis.ndim == 0 and axis.dtype.kind in "iu"):
+        raise InvalidArgumentError(
+            "%s: axis must be one int, got %r" % (op_name, axis), op=op_name)
+    return int(axis)
+
+
+def softmax(logits, axis=None, name=None):
+    """``exp(logits) / reduce_sum(exp(logits), axis)``, computed stably (default: last axis).
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.softmax([[1.0, 1.0, 1.0, 1.0], [0.0, 1000.0, 0.0, 0.0]])
+    tf.Tensor([[0.25 0.25 0.25 0.25]
+               [0.   1.   0.   0.  ]], shape=(2, 4), dtype=float32)
+    """
+    axis = -1 if axis is None else _axis_attr(axis, "softmax")
+    return execute(Softmax, (logits,), {"axis": axis})
+
+
+def log_softmax(logits, axis=None, name=None):
+    """``logits - log(reduce_sum(exp(logits), axis))``, computed stably.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.log_softmax([0.0, 1000.0])
+    tf.Tensor([-1000.     0.], shape=(2,), dtype=float32)
+    """
+    axis = -1 if axis is None else _axis_attr(axis, "log_softmax")
+    return execute(LogSoftmax, (logits,), {"axis": axis})
+
+
+# --- cross-entropies -------------------------------------------------------
+def _check_same_shape(op_name):
+    def check(values, attrs):
+        labels, logits = values
+        if labels.shape != logits.shape:
+            raise InvalidArgumentError(
+                "%s: labels and logits must have the same shape, got labels %s and "
+                "logits %s" % (op_name, _shape(labels), _shape(logits)), op=op_name)
+        axis = attrs.get("axis")
+        if axis is not None:
+            _check_logits_axis(op_name)((logits,), attrs)
+    return check
+
+
+SigmoidCrossEntropyWithLogits = define_op(
+    "SigmoidCrossEntropyWithLogits", "sigmoid_cross_entropy_with_logits",
+    inputs=("labels", "logits"), dtypes=FLOATING,
+    check=_check_same_shape("sigmoid_cross_entropy_with_logits"))
+
+SoftmaxCrossEntropyWithLogits = define_op(
+    "SoftmaxCrossEntropyWithLogits", "softmax_cross_entropy_with_logits",
+    inputs=("labels", "logits"), dtypes=FLOATING,
+    check=_check_same_shape("softmax_cross_entropy_with_logits"))
+
+
+def _check_sparse(values, attrs):
+    op_name = "sparse_softmax_cross_entropy_with_logits"
+    labels, logits = values
+    if logits.ndim == 0 or labels.shape != logits.shape[:-1]:
+        raise InvalidArgumentError(
+            "%s: labels must have the shape of logits without its last (class) axis, "
+            "got labels %s and logits %s; expected labels of shape %s"
+            % (op_name, _shape(labels), _shape(logits),
+               _shape(logits)[:-1] if logits.ndim else "(a logits tensor of rank >= 1)"),
+            op=op_name)
+    if labels.size:
+        classes = logits.shape[-1]
+        bad = (labels < 0) | (labels >= classes)
+        if bool(bad.any()):
+            value = int(labels[bad].reshape(-1)[0])
+            raise InvalidArgumentError(
+                "%s: received a label value of %d which is outside the valid range "
+                "of [0, %d): logits have %d classes (shape %s)"
+                % (op_name, value, classes, classes, _shape(logits)), op=op_name)
+
+
+SparseSoftmaxCrossEntropyWithLogits = define_op(
+    "SparseSoftmaxCrossEntropyWithLogits", "sparse_softmax_cross_entropy_with_logits",
+    inputs=("labels", "logits"), dtypes=FLOATING, input_dtypes={"labels": _INDEX},
+    check=_check_sparse)
+
+
+@SigmoidCrossEntropyWithLogits.kernel
+def _sigmoid_xent(xp, z, x):
+    # -z*log(sigmoid(x)) - (1-z)*log(1-sigmoid(x)), rearranged so that exp()
+    # only ever sees a non-positive number.
+    return xp.maximum(x, 0) - x * z + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+@SoftmaxCrossEntropyWithLogits.kernel
+def _softmax_xent(xp, labels, logits, axis):
+    return -xp.sum(labels * _log_softmax_array(xp, logits, axis), axis=axis)
+
+
+@SparseSoftmaxCrossEntropyWithLogits.kernel
+def _sparse_softmax_xent(xp, labels, logits):
+    log_p = _log_softmax_array(xp, logits, -1)
+    picked = xp.take_along_axis(log_p, labels[..., None].astype(xp.int64), axis=-1)
+    return -picked[..., 0]
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Binary cross-entropy of ``labels`` (probabilities) against ``sigmoid(logits)``.
+
+    Computed as ``max(x, 0) - x * z + log(1 + exp(-abs(x)))``, which never overflows.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0, 0.0], logits=[0.0, 0.0])
+    tf.Tensor([0.6931472 0.6931472], shape=(2,), dtype=float32)
+    """
+    _need(labels, logits, "sigmoid_cross_entropy_with_logits")
+    return execute(SigmoidCrossEntropyWithLogits, (labels, logits))
+
+
+def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
+    """Cross-entropy between ``labels`` (a distribution per row) and ``softmax(logits)``.
+
+    The result drops ``axis``: one loss per example.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.softmax_cross_entropy_with_logits(
+    ...     labels=[[0.0, 1.0], [0.5, 0.5]], logits=[[0.0, 0.0], [0.0, 0.0]])
+    tf.Tensor([0.6931472 0.6931472], shape=(2,), dtype=float32)
+    """
+    _need(labels, logits, "softmax_cross_entropy_with_logits")
+    axis = _axis_attr(axis, "softmax_cross_entropy_with_logits")
+    return execute(SoftmaxCrossEntropyWithLogits, (labels, logits), {"axis": axis})
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Cross-entropy of integer class ``labels`` against ``softmax(logits)`` (last axis).
+
+    ``labels`` (int32 or int64) has the shape of ``logits`` without the last axis;
+    each label must be in ``[0, num_classes)``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.sparse_softmax_cross_entropy_with_logits(
+    ...     labels=[1, 0], logits=[[0.0, 0.0], [0.0, 1000.0]])
+    tf.Tensor([   0.6931472 1000.       ], shape=(2,), dtype=float32)
+    """
+    _need(labels, logits, "sparse_softmax_cross_entropy_with_logits")
+    return execute(SparseSoftmaxCrossEntropyWithLogits, (labels, logits))
+
+
+def _need(labels, logits, op_name):
+    if labels is None or logits is None:
+        raise InvalidArgumentError(
+            "%s: both labels= and logits= are required (pass them by name)" % op_name,
+            op=op_name)
+
+
+# --- bias_add --------------------------------------------------------------
+def _channel_axis(data_format, ndim):
+    return 1 if data_format is not None and data_format.startswith("NC") else ndim - 1
+
+
+def _check_bias_add(values, attrs):
+    value, bias = values
+    if value.ndim < 2 or bias.ndim != 1:
+        raise InvalidArgumentError(
+            "bias_add: value must have rank >= 2 and bias rank 1, got value %s and "
+            "bias %s" % (_shape(value), _shape(bias)), op="bias_add")
+    axis = _channel_axis(attrs["data_format"], value.ndim)
+    if value.shape[axis] != bias.shape[0]:
+        raise InvalidArgumentError(
+            "bias_add: bias must have one entry per channel: value %s has %d channels "
+            "(axis %d, data_format %s) but bias has shape %s"
+            % (_shape(value), value.shape[axis], axis, attrs["data_format"] or "NHWC",
+               _shape(bias)), op="bias_add")
+
+
+BiasAdd = define_op("BiasAdd", "bias_add", inputs=("value", "bias"), dtypes=NUMERIC,
+                    check=_check_bias_add)
+
+
+@BiasAdd.kernel
+def _bias_add(xp, value, bias, data_format):
+    axis = _channel_axis(data_format, value.ndim)
+    return value + bias.reshape((-1,) + (1,) * (value.ndim - 1 - axis))
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """Adds a 1-D ``bias`` along the channel axis (last for NHWC, 1 for NCHW).
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.bias_add([[1.0, 2.0], [3.0, 4.0]], [10.0, 20.0])
+    tf.Tensor([[11. 22.]
+               [13. 24.]], shape=(2, 2), dtype=float32)
+    """
+    if data_format is not None and data_format not in ("NHWC", "NCHW", "N...C", "NC...",
+                                                        "NWC", "NCW", "NDHWC", "NCDHW"):
+        raise InvalidArgumentError(
+            "bias_add: data_format must be 'NHWC' (channels last) or 'NCHW' "
+            "(channels first), got %r" % (data_format,), op="bias_add")
+    return execute(BiasAdd, (value, bias), {"data_format": data_format})
+
+
+# --- composites of public ops ----------------------------------------------
+def _require_floating(x, op_name):
+    from ..convert import convert_to_tensor
+    x = convert_to_tensor(x)
+    if x.dtype._np not in FLOATING:
+        raise InvalidArgumentError(
+            "%s: x must be a floating-point tensor (it gets scaled), got %s; "
+            "convert it with tf.cast" % (op_name, x.dtype.name), op=op_name)
+    return x
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zeroes each element with probability ``rate`` and scales the rest by ``1/(1-rate)``.
+
+    The expected value of every element stays the same. ``noise_shape`` (broadcastable
+    to ``x``'s shape) shares one keep/drop decision along axes of size 1. Results
+    are reproducible under ``tf.random.set_seed`` (and ``seed``).
+
+    >>> import stage1_tensors as tf
+    >>> y = tf.nn.dropout(tf.ones([1000]), rate=0.5, seed=1)
+    >>> sorted(set(y.numpy().tolist()))
+    [0.0, 2.0]
+    """
+    from .. import random as _random
+    x = _require_floating(x, "dropout")
+    if hasattr(rate, "numpy"):
+        rate = rate.numpy()
+    if isinstance(rate, bool) or not isinstance(rate, (numbers.Real,)) and not (
+            hasattr(rate, "ndim") and rate.ndim == 0 and rate.dtype.kind == "f"):
+        raise InvalidArgumentError(
+            "dropout: rate must be a float in the range [0, 1), got %r" % (rate,),
+            op="dropout")
+    rate = float(rate)
+    if not 0.0 <= rate < 1.0:
+        raise InvalidArgumentError(
+            "dropout: rate must be a float in the range [0, 1), got %r; it is the "
+            "probability of dropping an element (rate=1 would drop everything)"
+            % rate, op="dropout")
+    shape = tuple(x.shape) if noise_shape is None else array_ops.shape_attr(noise_shape, "dropout")
+    if noise_shape is not None and not _broadcastable(shape, tuple(x.shape)):
+        raise InvalidArgumentError(
+            "dropout: noise_shape %s must be broadcastable to x's shape %s (each size "
+            "equal to x's or 1)" % (list(shape), tuple(x.shape)), op="dropout")
+    if rate == 0.0:
+        return x
+    keep = binary_ops.greater_equal(
+        _random.uniform(shape, dtype=x.dtype, seed=seed), rate)
+    kept = binary_ops.multiply(x, 1.0 / (1.0 - rate))
+    return binary_ops.multiply(kept, _cast(keep, x.dtype))
+
+
+def _cast(x, dtype):
+    import stage1_tensors   # cast lives with the other helpers' ops; look it up late
+    return stage1_tensors.cast(x, dtype)
+
+
+def _broadcastable(small, big):
+    if len(small) != len(big):
+        return False
+    return all(s == b or s == 1 for s, b in zip(small, big))
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``x / sqrt(max(reduce_sum(x**2, axis), epsilon))``: unit length along ``axis``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.l2_normalize([3.0, 4.0], axis=0)
+    tf.Tensor([0.6 0.8], shape=(2,), dtype=float32)
+    """
+    x = _require_floating(x, "l2_normalize")
+    axis = dim if axis is None else axis
+    square_sum = reduction_ops.reduce_sum(binary_ops.multiply(x, x),
+                                          normalize_axis(axis, "l2_normalize"),
+                                          keepdims=True)
+    inv_norm = unary_ops.rsqrt(binary_ops.maximum(square_sum, float(epsilon)))
+    return binary_ops.multiply(x, inv_norm)
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """Mean and variance of ``x`` over ``axes`` (as used by batch normalisation).
+
+    >>> import stage1_tensors as tf
+    >>> mean, variance = tf.nn.moments([[1.0, 2.0], [3.0, 6.0]], axes=[0])
+    >>> mean, variance
+    (tf.Tensor([2. 4.], shape=(2,), dtype=float32), tf.Tensor([1. 4.], shape=(2,), dtype=float32))
+    """
+    x = _require_floating(x, "moments")
+    axes = normalize_axis(axes, "moments")
+    mean = reduction_ops.reduce_mean(x, axes, keepdims=True)
+    variance = reduction_ops.reduce_mean(binary_ops.squared_difference(x, mean), axes,
+                                         keepdims=True)
+    if not keepdims:
+        rank = x.ndim
+        dropped = {a % rank for a in (range(rank) if axes is None else axes)}
+        shape = [d for i, d in enumerate(x.shape) if i not in dropped]
+        mean = array_ops.reshape(mean, shape)
+        variance = array_ops.reshape(variance, shape)
+    return mean, variance
