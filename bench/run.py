@@ -1,0 +1,109 @@
+"""Runs the benchmarks: every case against raw NumPy, and PyTorch/TensorFlow if installed.
+
+    python bench/run.py                 # all stages, print the tables
+    python bench/run.py --stage 1       # only stage 1 (repeatable: --stage 1 --stage 2)
+    python bench/run.py --write         # also refresh bench/RESULTS.md
+    python bench/run.py --quick         # fewer repeats and a shorter matmul chain
+
+Each stage's cases live in ``stageN_cases.py``; a stage whose package (or
+whose needed feature) does not exist yet is skipped with a note, so the
+harness runs at every point of the course. The ``--write`` option rewrites
+only the generated blocks of ``RESULTS.md``; the hand-written analysis there
+is kept.
+"""
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+import time
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.dirname(_HERE)
+_STAGE_DIRS = ("stage1_tensors", "stage2_autodiff", "stage3_layers")
+
+
+def _make_importable():
+    """Lets ``python bench/run.py`` find the stage packages without installing them."""
+    sys.path.insert(0, _HERE)
+    for name in _STAGE_DIRS:
+        folder = os.path.join(_ROOT, name)
+        if os.path.isdir(folder) and importlib.util.find_spec(name) is None:
+            sys.path.append(folder)
+
+
+_make_importable()
+
+import machine  # noqa: E402
+import peers  # noqa: E402
+import report  # noqa: E402
+from cases import Skip  # noqa: E402
+from timing import compare  # noqa: E402
+
+STAGES = {1: "stage1_cases", 2: "stage2_cases", 3: "stage3_cases"}
+RESULTS = os.path.join(_HERE, "RESULTS.md")
+
+
+def run_stage(number, quick):
+    """Times every case of one stage; returns (title, [(case, timings)], notes)."""
+    try:
+        module = importlib.import_module(STAGES[number])
+    except ImportError as error:
+        return "Stage %d" % number, [], ["not run: %s" % error]
+    results, notes = [], []
+    try:
+        for case in module.cases(quick=quick):
+            if isinstance(case, Skip):
+                print("  %s: skipped (%s)" % (case.name, case.reason), flush=True)
+                results.append((case, None))
+                continue
+            print("  %s ..." % case.name, end="", flush=True)
+            start = time.perf_counter()
+            timings = compare(case.impls, repeat=case.repeat,
+                              min_time=case.min_time, warmup=case.warmup)
+            print(" %.1f s" % (time.perf_counter() - start), flush=True)
+            results.append((case, timings))
+    except ImportError as error:   # the stage's package is not there yet
+        notes.append("not run: %s" % error)
+    return module.TITLE, results, notes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stage", type=int, action="append", choices=sorted(STAGES),
+                        help="run only this stage's cases (repeatable)")
+    parser.add_argument("--write", action="store_true",
+                        help="refresh the generated parts of bench/RESULTS.md")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and a 20-step matmul chain (a smoke test; "
+                             "not for RESULTS.md)")
+    args = parser.parse_args(argv)
+    if args.write and args.quick:
+        parser.error("--quick numbers are too rough for RESULTS.md; drop one of them")
+
+    date = time.strftime("%Y-%m-%d")
+    sections = []
+    for number in args.stage or sorted(STAGES):
+        print("Stage %d" % number, flush=True)
+        title, results, notes = run_stage(number, args.quick)
+        notes = notes + peers.notes()
+        print()
+        print(report.terminal_table(title, results))
+        for note in notes:
+            print("  note: %s" % note)
+        print()
+        sections.append(("stage%d" % number,
+                         report.markdown_section(title, results, notes, date)))
+    rows = machine.describe(peers.versions())
+    print("Machine: " + "; ".join("%s %s" % row for row in rows))
+    if args.write:
+        for key, section in sections:
+            report.update_results(RESULTS, key, section, rows)
+        print("Wrote %s" % os.path.relpath(RESULTS))
+    else:
+        print("(run with --write to refresh bench/RESULTS.md)")
+
+
+if __name__ == "__main__":
+    main()
