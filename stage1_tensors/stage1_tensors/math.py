@@ -1,14 +1,26 @@
 """The ``tf.math`` namespace: every math op under one roof.
 
+The same functions are also top-level names (``tf.add`` is ``tf.math.add``);
+a few exist only here, as in TensorFlow (``tf.math.reduce_variance``).
+
 >>> import stage1_tensors as tf
 >>> tf.math.add(1, 2)
 tf.Tensor(3, shape=(), dtype=int32)
+>>> tf.math.sigmoid(0.0), tf.math.reduce_std([1.0, 3.0])
+(tf.Tensor(0.5, shape=(), dtype=float32), tf.Tensor(1.0, shape=(), dtype=float32))
 """
 
 from .ops.binary_ops import *  # noqa: F401,F403
 from .ops.binary_ops import __all__ as _binary
-from .ops.linalg_ops import matmul  # noqa: F401
+from .ops.linalg_ops import *  # noqa: F401,F403
+from .ops.linalg_ops import __all__ as _linalg
+from .ops.reduction_ops import *  # noqa: F401,F403
+from .ops.reduction_ops import __all__ as _reduction
 from .ops.unary_ops import *  # noqa: F401,F403
 from .ops.unary_ops import __all__ as _unary
 
-__all__ = sorted(set(_binary) | set(_unary) | {"matmul"})
+# Not math in TensorFlow's namespace: tf.clip_by_value and tf.cast live at the top.
+_NOT_MATH = {"cast", "saturate_cast", "clip_by_value", "clip_by_norm"}
+
+__all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction))
+                 - _NOT_MATH)

@@ -1,30 +1,248 @@
-"""Elementwise unary ops: sign changes, powers, exponentials, trigonometry.
+"""Elementwise unary ops: sign changes, powers, exponentials, trigonometry, casts.
+
+Ops that only make sense on real numbers (``sqrt``, ``exp``, ``sin`` ...) accept
+float dtypes only, as in TensorFlow: ``tf.sqrt(4)`` is an error that says to cast
+first, because an integer square root would silently change the dtype.
 
 >>> import stage1_tensors as tf
 >>> tf.negative([1, -2]), tf.abs([-1.5, 2.0])
 (tf.Tensor([-1  2], shape=(2,), dtype=int32), tf.Tensor([1.5 2. ], shape=(2,), dtype=float32))
+>>> tf.sqrt([4.0, 9.0])
+tf.Tensor([2. 3.], shape=(2,), dtype=float32)
 """
 
+import numpy as np
+
 from ..dispatch import execute
-from ..dtypes import BOOL, NUMERIC
+from ..dtypes import ALL_NUMPY, BOOL, FLOATING, NUMERIC, as_dtype
+from ..errors import InvalidArgumentError
 from ..registry import define_op
 
-__all__ = ["negative", "abs", "logical_not"]
+__all__ = [
+    "negative", "abs", "logical_not", "sign", "square", "sqrt", "rsqrt",
+    "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sigmoid",
+    "reciprocal", "floor", "ceil", "round", "erf", "cast", "saturate_cast",
+    "clip_by_value", "clip_by_norm",
+]
 
 
 def _unary(name, api_name, dtypes=NUMERIC):
     return define_op(name, api_name, inputs=("x",), dtypes=dtypes)
 
 
+def _quietly(fn):
+    """A kernel that lets IEEE rules speak (log(0) = -inf, sqrt(-1) = nan)
+    instead of NumPy's RuntimeWarnings, as TensorFlow does."""
+    def kernel(xp, x):
+        with np.errstate(all="ignore"):
+            return fn(xp, x)
+    kernel.__name__ = getattr(fn, "__name__", "kernel")
+    return kernel
+
+
+# --- ops on every number type ------------------------------------------------
 Neg = _unary("Neg", "negative")
 Abs = _unary("Abs", "abs")
+Sign = _unary("Sign", "sign")
+Square = _unary("Square", "square")
+Round = _unary("Round", "round")
 LogicalNot = _unary("LogicalNot", "logical_not", BOOL)
 
 Neg.kernel(lambda xp, x: xp.negative(x))
 Abs.kernel(lambda xp, x: xp.abs(x))
+Sign.kernel(lambda xp, x: xp.sign(x))
+Square.kernel(_quietly(lambda xp, x: xp.multiply(x, x)))
+# NumPy's round is TensorFlow's: halves go to the even neighbour (banker's
+# rounding), so 0.5 -> 0 and 1.5 -> 2. Integers are already round.
+Round.kernel(lambda xp, x: xp.round(x) if x.dtype in FLOATING else x)
 LogicalNot.kernel(lambda xp, x: xp.logical_not(x))
 
+# --- ops on floats only --------------------------------------------------------
+Sqrt = _unary("Sqrt", "sqrt", FLOATING)
+Rsqrt = _unary("Rsqrt", "rsqrt", FLOATING)
+Exp = _unary("Exp", "exp", FLOATING)
+Log = _unary("Log", "log", FLOATING)
+Log1p = _unary("Log1p", "log1p", FLOATING)
+Expm1 = _unary("Expm1", "expm1", FLOATING)
+Sin = _unary("Sin", "sin", FLOATING)
+Cos = _unary("Cos", "cos", FLOATING)
+Tan = _unary("Tan", "tan", FLOATING)
+Tanh = _unary("Tanh", "tanh", FLOATING)
+Sigmoid = _unary("Sigmoid", "sigmoid", FLOATING)
+Reciprocal = _unary("Reciprocal", "reciprocal", FLOATING)
+Floor = _unary("Floor", "floor", FLOATING)
+Ceil = _unary("Ceil", "ceil", FLOATING)
+Erf = _unary("Erf", "erf", FLOATING)
 
+Sqrt.kernel(_quietly(lambda xp, x: xp.sqrt(x)))
+Rsqrt.kernel(_quietly(lambda xp, x: xp.reciprocal(xp.sqrt(x))))
+Exp.kernel(_quietly(lambda xp, x: xp.exp(x)))
+Log.kernel(_quietly(lambda xp, x: xp.log(x)))
+Log1p.kernel(_quietly(lambda xp, x: xp.log1p(x)))
+Expm1.kernel(_quietly(lambda xp, x: xp.expm1(x)))
+Sin.kernel(_quietly(lambda xp, x: xp.sin(x)))
+Cos.kernel(_quietly(lambda xp, x: xp.cos(x)))
+Tan.kernel(_quietly(lambda xp, x: xp.tan(x)))
+Tanh.kernel(lambda xp, x: xp.tanh(x))
+Reciprocal.kernel(_quietly(lambda xp, x: xp.reciprocal(x)))
+Floor.kernel(lambda xp, x: xp.floor(x))
+Ceil.kernel(lambda xp, x: xp.ceil(x))
+
+
+@Sigmoid.kernel
+def _sigmoid(xp, x):
+    # 1 / (1 + exp(-x)) overflows for very negative x. With e = exp(-|x|),
+    # which never overflows, sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below.
+    e = xp.exp(-xp.abs(x))
+    one = x.dtype.type(1)
+    return xp.where(x >= 0, one, e) / (one + e)
+
+
+@Erf.kernel
+def _erf(xp, x):
+    # NumPy has no erf; SciPy's (CuPy's on a GPU) is the same ufunc.
+    if xp.__name__ == "numpy":
+        from scipy.special import erf
+    else:
+        from cupyx.scipy.special import erf
+    return erf(x).astype(x.dtype, copy=False)
+
+
+# --- casts ---------------------------------------------------------------------------
+Cast = define_op("Cast", "cast", inputs=("x",), dtypes=ALL_NUMPY)
+
+
+@Cast.kernel
+def _cast(xp, x, dtype):
+    # Floats become integers by truncation toward zero (as in C and TensorFlow);
+    # NaN and out-of-range values have no defined integer, so no warning either.
+    with np.errstate(all="ignore"):
+        return x.astype(dtype)
+
+
+def _dtype_name(dtype, op_name):
+    try:
+        return as_dtype(dtype).name
+    except TypeError as error:
+        raise InvalidArgumentError("%s: %s" % (op_name, error), op=op_name) from None
+
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype``. Floats go to integers by truncation toward zero.
+
+    >>> import stage1_tensors as tf
+    >>> tf.cast([1.8, -1.8], tf.int32)
+    tf.Tensor([ 1 -1], shape=(2,), dtype=int32)
+    >>> tf.cast([0.0, 2.5], tf.bool)
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """
+    return execute(Cast, (x,), {"dtype": _dtype_name(dtype, "cast")})
+
+
+def saturate_cast(value, dtype, name=None):
+    """Like ``cast``, but values beyond the target's range are clamped to it first.
+
+    >>> import stage1_tensors as tf
+    >>> tf.saturate_cast([-300.0, 7.9, 300.0], tf.uint8)
+    tf.Tensor([  0   7 255], shape=(3,), dtype=uint8)
+    """
+    from ..convert import convert_to_tensor
+    value = convert_to_tensor(value)
+    target = as_dtype(_dtype_name(dtype, "saturate_cast"))
+    source = value.dtype
+    if not (source.is_bool or target.is_bool):
+        # The bounds must be exact in the source dtype, or the clamp could round
+        # them just past the target's range (float32(2**31 - 1) is 2**31).
+        low = _inside(max(_py(source.min), _py(target.min)), source._np, up=True)
+        high = _inside(min(_py(source.max), _py(target.max)), source._np, up=False)
+        value = clip_by_value(value, low, high)
+    return cast(value, target)
+
+
+def _py(number):
+    return float(number) if isinstance(number, (float, np.floating)) else int(number)
+
+
+def _inside(bound, dtype, up):
+    """``bound`` as a value of ``dtype``, stepped inward until it is within range."""
+    if dtype.kind != "f":
+        return int(bound)
+    exact = dtype.type(bound)
+    # Python compares ints and floats exactly, so float(exact) vs bound is safe.
+    while float(exact) < bound if up else float(exact) > bound:
+        exact = np.nextafter(exact, dtype.type(np.inf if up else -np.inf))
+    return exact
+
+
+# --- clipping ------------------------------------------------------------------------
+def _check_clip(values, attrs):
+    t, low, high = values
+    try:
+        out = np.broadcast_shapes(t.shape, low.shape, high.shape)
+    except ValueError:
+        out = None
+    if out != tuple(t.shape):
+        raise InvalidArgumentError(
+            "clip_by_value: clip_value_min %s and clip_value_max %s must be scalars or "
+            "broadcast to t's shape %s without changing it"
+            % (tuple(low.shape), tuple(high.shape), tuple(t.shape)), op="clip_by_value")
+
+
+ClipByValue = define_op("ClipByValue", "clip_by_value",
+                        inputs=("t", "clip_value_min", "clip_value_max"),
+                        dtypes=NUMERIC, check=_check_clip)
+
+
+@ClipByValue.kernel
+def _clip_by_value(xp, t, low, high):
+    return xp.minimum(xp.maximum(t, low), high)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """``t`` with values below ``clip_value_min`` / above ``clip_value_max`` set to them.
+
+    >>> import stage1_tensors as tf
+    >>> tf.clip_by_value([-2.0, 0.5, 3.0], -1.0, 1.0)
+    tf.Tensor([-1.   0.5  1. ], shape=(3,), dtype=float32)
+    """
+    return execute(ClipByValue, (t, clip_value_min, clip_value_max))
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """``t`` rescaled so its L2 norm over ``axes`` (all when None) is at most ``clip_norm``.
+
+    Built from public ops (so stage 2 differentiates it for free):
+    ``t * clip_norm / maximum(l2norm(t), clip_norm)``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.clip_by_norm([3.0, 4.0], 1.0)
+    tf.Tensor([0.6 0.8], shape=(2,), dtype=float32)
+    >>> tf.clip_by_norm([0.3, 0.4], 1.0)
+    tf.Tensor([0.3 0.4], shape=(2,), dtype=float32)
+    """
+    from ..convert import convert_to_tensor
+    from .binary_ops import equal, maximum, multiply, divide, add, greater
+    from .reduction_ops import reduce_sum
+    t = convert_to_tensor(t)
+    if not t.dtype.is_floating:
+        raise InvalidArgumentError(
+            "clip_by_norm: t must be a float tensor, got %s %s; cast it with tf.cast"
+            % (t.dtype.name, tuple(t.shape)), op="clip_by_norm")
+    if not isinstance(clip_norm, type(t)) or clip_norm.dtype != t.dtype:
+        clip_norm = convert_to_tensor(clip_norm, dtype_hint=t.dtype)
+        if clip_norm.dtype != t.dtype:
+            raise InvalidArgumentError(
+                "clip_by_norm: clip_norm has dtype %s but t has %s; they must match"
+                % (clip_norm.dtype.name, t.dtype.name), op="clip_by_norm")
+    l2sum = reduce_sum(multiply(t, t), axes, keepdims=True)
+    # sqrt has an infinite slope at 0: take it of 1 where the sum is 0 and
+    # multiply by 0 there, so the value and its gradient stay finite.
+    nonzero = cast(greater(l2sum, 0), t.dtype)
+    l2norm = multiply(sqrt(add(l2sum, cast(equal(l2sum, 0), t.dtype))), nonzero)
+    return divide(multiply(t, clip_norm), maximum(l2norm, clip_norm))
+
+
+# --- the public functions --------------------------------------------------------------
 def negative(x, name=None):
     """``-x`` elementwise.
 
@@ -53,3 +271,183 @@ def logical_not(x, name=None):
     tf.Tensor([False  True], shape=(2,), dtype=bool)
     """
     return execute(LogicalNot, (x,))
+
+
+def sign(x, name=None):
+    """-1, 0 or 1 by the sign of ``x``, elementwise, in ``x``'s dtype.
+
+    >>> import stage1_tensors as tf
+    >>> tf.sign([-2.5, 0.0, 3.0])
+    tf.Tensor([-1.  0.  1.], shape=(3,), dtype=float32)
+    """
+    return execute(Sign, (x,))
+
+
+def square(x, name=None):
+    """``x * x`` elementwise.
+
+    >>> import stage1_tensors as tf
+    >>> tf.square([2, -3])
+    tf.Tensor([4 9], shape=(2,), dtype=int32)
+    """
+    return execute(Square, (x,))
+
+
+def sqrt(x, name=None):
+    """Square root, elementwise (floats only; ``sqrt(-1)`` is nan).
+
+    >>> import stage1_tensors as tf
+    >>> tf.sqrt([4.0, 2.25])
+    tf.Tensor([2.  1.5], shape=(2,), dtype=float32)
+    """
+    return execute(Sqrt, (x,))
+
+
+def rsqrt(x, name=None):
+    """``1 / sqrt(x)``, elementwise (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.rsqrt([4.0, 0.25])
+    tf.Tensor([0.5 2. ], shape=(2,), dtype=float32)
+    """
+    return execute(Rsqrt, (x,))
+
+
+def exp(x, name=None):
+    """``e ** x``, elementwise (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.exp([0.0, 1.0])
+    tf.Tensor([1.       2.718282], shape=(2,), dtype=float32)
+    """
+    return execute(Exp, (x,))
+
+
+def log(x, name=None):
+    """Natural logarithm, elementwise (floats only; ``log(0)`` is ``-inf``).
+
+    >>> import stage1_tensors as tf
+    >>> tf.log([1.0, 0.0])
+    tf.Tensor([  0. -inf], shape=(2,), dtype=float32)
+    """
+    return execute(Log, (x,))
+
+
+def log1p(x, name=None):
+    """``log(1 + x)``, accurate for tiny ``x`` (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.log1p(tf.constant([1e-10], tf.float64))
+    tf.Tensor([1.e-10], shape=(1,), dtype=float64)
+    """
+    return execute(Log1p, (x,))
+
+
+def expm1(x, name=None):
+    """``exp(x) - 1``, accurate for tiny ``x`` (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.expm1(tf.constant([1e-10], tf.float64))
+    tf.Tensor([1.e-10], shape=(1,), dtype=float64)
+    """
+    return execute(Expm1, (x,))
+
+
+def sin(x, name=None):
+    """Sine, elementwise (radians; floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.sin([0.0])
+    tf.Tensor([0.], shape=(1,), dtype=float32)
+    """
+    return execute(Sin, (x,))
+
+
+def cos(x, name=None):
+    """Cosine, elementwise (radians; floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.cos([0.0])
+    tf.Tensor([1.], shape=(1,), dtype=float32)
+    """
+    return execute(Cos, (x,))
+
+
+def tan(x, name=None):
+    """Tangent, elementwise (radians; floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.tan([0.0])
+    tf.Tensor([0.], shape=(1,), dtype=float32)
+    """
+    return execute(Tan, (x,))
+
+
+def tanh(x, name=None):
+    """Hyperbolic tangent, elementwise (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.tanh([0.0, 100.0])
+    tf.Tensor([0. 1.], shape=(2,), dtype=float32)
+    """
+    return execute(Tanh, (x,))
+
+
+def sigmoid(x, name=None):
+    """``1 / (1 + exp(-x))``, elementwise, without overflow for large ``|x|``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.sigmoid([0.0, -1000.0, 1000.0])
+    tf.Tensor([0.5 0.  1. ], shape=(3,), dtype=float32)
+    """
+    return execute(Sigmoid, (x,))
+
+
+def reciprocal(x, name=None):
+    """``1 / x``, elementwise (floats only; ``1 / 0`` is ``inf``).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.reciprocal([2.0, 0.0])
+    tf.Tensor([0.5 inf], shape=(2,), dtype=float32)
+    """
+    return execute(Reciprocal, (x,))
+
+
+def floor(x, name=None):
+    """The largest integer value ``<= x``, elementwise, as a float.
+
+    >>> import stage1_tensors as tf
+    >>> tf.floor([1.5, -1.5])
+    tf.Tensor([ 1. -2.], shape=(2,), dtype=float32)
+    """
+    return execute(Floor, (x,))
+
+
+def ceil(x, name=None):
+    """The smallest integer value ``>= x``, elementwise, as a float.
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.ceil([1.5, -1.5])
+    tf.Tensor([ 2. -1.], shape=(2,), dtype=float32)
+    """
+    return execute(Ceil, (x,))
+
+
+def round(x, name=None):  # noqa: A001  (TensorFlow's name)
+    """Rounds to the nearest integer; halves go to the even one (banker's rounding).
+
+    >>> import stage1_tensors as tf
+    >>> tf.round([0.5, 1.5, 2.5, -0.5, 2.7])
+    tf.Tensor([ 0.  2.  2. -0.  3.], shape=(5,), dtype=float32)
+    """
+    return execute(Round, (x,))
+
+
+def erf(x, name=None):
+    """The Gauss error function, elementwise (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.erf([0.0, 10.0])
+    tf.Tensor([0. 1.], shape=(2,), dtype=float32)
+    """
+    return execute(Erf, (x,))
