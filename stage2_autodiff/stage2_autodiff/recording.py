@@ -1,0 +1,177 @@
+"""Recording: how a ``GradientTape`` sees the ops that run.
+
+Stage 1's dispatcher calls its *observers* after every op. While at least one
+tape is active (in any thread) this module installs one observer, ``_observe``;
+when the last tape closes it removes it again, so code without a tape pays
+nothing at all.
+
+Tapes are thread-local: each thread has its own stack of active tapes, and an
+op is recorded only by the tapes of the thread that ran it. A tape records an
+op when one of the op's inputs is *watched* by it: a tensor passed to
+``tape.watch``, a trainable variable it read, or the output of an op it already
+recorded. The op's (floating-point) outputs then become watched in turn, which
+is how the tape follows the computation forward from its sources.
+
+Variables are special: ``assign`` gives a variable a new array, so the tape must
+remember the array that was *read*. A variable input is therefore replaced by a
+snapshot Tensor sharing its current array, and a ``ReadVariableOp`` record links
+that snapshot back to the variable, so gradients still reach the variable.
+
+>>> import stage2_autodiff as tf
+>>> x = tf.constant(3.0)
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = x * x
+>>> [op.type for op in tape._records]
+['Mul']
+"""
+
+import threading
+
+from stage1_tensors import dispatch
+from stage1_tensors.dispatch import wrap
+from stage1_tensors.tensor import Tensor
+
+from .registry import _NOT_DIFFERENTIABLE
+from .variables import Variable
+
+__all__ = ["RecordedOp", "record_operation", "push_tape", "pop_tape",
+           "active_tapes"]
+
+
+class RecordedOp:
+    """One recorded op, as a gradient function sees it.
+
+    ``type`` is the op name (``"Mul"``), ``inputs`` and ``outputs`` are tuples of
+    Tensors, ``attrs`` the op's attributes. ``grad_fn`` overrides the registered
+    gradient (``custom_gradient`` uses it).
+
+    >>> import stage2_autodiff as tf
+    >>> x = tf.constant([1.0, 2.0])
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = tf.reduce_sum(x, axis=0)
+    >>> op = tape._records[0]
+    >>> op.type, op.get_attr("axis"), op.outputs[0] is y
+    ('Sum', (0,), True)
+    """
+
+    __slots__ = ("type", "inputs", "outputs", "attrs", "grad_fn")
+
+    def __init__(self, op_type, inputs, outputs, attrs, grad_fn=None):
+        self.type = op_type
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attrs = attrs
+        self.grad_fn = grad_fn
+
+    @property
+    def name(self):
+        return self.type
+
+    def get_attr(self, name):
+        """The attribute ``name`` the op ran with."""
+        try:
+            return self.attrs[name]
+        except KeyError:
+            raise ValueError("op %s has no attribute %r; it has %s"
+                             % (self.type, name, sorted(self.attrs))) from None
+
+    def __repr__(self):
+        return "<recorded %s: %d inputs, %d outputs>" % (
+            self.type, len(self.inputs), len(self.outputs))
+
+
+class _ThreadTapes(threading.local):
+    def __init__(self):
+        self.tapes = []         # this thread's active tapes, innermost last
+
+
+_local = _ThreadTapes()
+_lock = threading.Lock()
+_active = 0                     # active tapes in all threads together
+
+
+def active_tapes():
+    """This thread's active tapes, outermost first."""
+    return _local.tapes
+
+
+def push_tape(tape):
+    """Makes ``tape`` record this thread's ops (installs the observer if needed)."""
+    global _active
+    _local.tapes.append(tape)
+    with _lock:
+        _active += 1
+        if _active == 1:
+            dispatch.add_observer(_observe)
+
+
+def pop_tape(tape):
+    """Stops ``tape`` recording (removes the observer when no tape is left)."""
+    global _active
+    tapes = _local.tapes
+    for i in range(len(tapes) - 1, -1, -1):
+        if tapes[i] is tape:
+            del tapes[i]
+            break
+    else:
+        return
+    with _lock:
+        _active -= 1
+        if _active == 0:
+            dispatch.remove_observer(_observe)
+
+
+def _observe(op, inputs, attrs, outputs):
+    if _local.tapes and op.name not in _NOT_DIFFERENTIABLE:
+        record_operation(op.name, inputs, attrs,
+                         tuple(outputs) if type(outputs) is list else (outputs,))
+
+
+def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
+    """Records one op on every active tape of this thread that watches an input.
+
+    ``inputs`` and ``outputs`` are tuples of Tensors (variables allowed among
+    the inputs). Returns nothing; the op's outputs become watched.
+    """
+    tapes = _local.tapes
+    for x in inputs:
+        if type(x) is not Tensor and isinstance(x, Variable):
+            inputs = _read_variables(inputs, tapes)
+            break
+    record = None
+    for tape in tapes:
+        if not tape._recording:
+            continue
+        ids = tape._ids
+        for x in inputs:
+            if id(x) in ids:
+                break
+        else:
+            continue
+        if record is None:
+            record = RecordedOp(op_type, inputs, outputs, attrs, grad_fn)
+            # Only floating-point results carry gradients (as in TensorFlow):
+            # an integer or bool output stops the trail here.
+            new_ids = [id(o) for o in outputs if o._value.dtype.kind == "f"]
+        tape._records.append(record)
+        ids.update(new_ids)
+
+
+def _read_variables(inputs, tapes):
+    """``inputs`` with each variable replaced by a snapshot of its array."""
+    replaced = []
+    for x in inputs:
+        if isinstance(x, Variable):
+            snapshot = wrap(x._value)
+            read = None
+            for tape in tapes:
+                if tape._recording and tape._watches_variable(x):
+                    if read is None:
+                        read = RecordedOp("ReadVariableOp", (x,), (snapshot,), {})
+                    tape._records.append(read)
+                    tape._ids.add(id(snapshot))
+            x = snapshot
+        replaced.append(x)
+    return tuple(replaced)

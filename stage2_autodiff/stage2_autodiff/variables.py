@@ -1,0 +1,170 @@
+"""``Variable``: a tensor whose value can be replaced, the state of a model.
+
+A Variable *is* a ``Tensor`` (a subclass), so every op and operator accepts it
+at no extra cost. Unlike a Tensor it can change: ``assign``, ``assign_add`` and
+``assign_sub`` give it a new array. They never write into the old array in
+place, because recorded ops, NumPy views and other tensors may share it; they
+swap in a new one. A tape therefore records the array a variable held *when it
+was read* (see ``recording.py``).
+
+>>> import stage2_autodiff as tf
+>>> v = tf.Variable(1.0)
+>>> v
+<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=1.0>
+>>> _ = v.assign_add(2.0)
+>>> print(v * 2)
+tf.Tensor(6.0, shape=(), dtype=float32)
+"""
+
+import numpy as np
+
+from stage1_tensors import dtypes as _dtypes
+from stage1_tensors.backends import backend_of
+from stage1_tensors.convert import constant, to_array
+from stage1_tensors.dispatch import execute
+from stage1_tensors.registry import define_op
+from stage1_tensors.tensor import Tensor, TensorShape
+
+from .registry import register_gradient
+
+__all__ = ["Variable", "ReadVariableOp"]
+
+# Reading a variable is an op (as in TensorFlow), so a tape sees the read and
+# gradients flow from the value that was read back to the variable.
+ReadVariableOp = define_op("ReadVariableOp", "read_value", inputs=("resource",),
+                           dtypes=_dtypes.ALL_NUMPY)
+
+
+@ReadVariableOp.kernel
+def _read_variable(xp, value):
+    return value        # arrays are never written in place, so sharing is safe
+
+
+register_gradient("ReadVariableOp", lambda op, grad: grad)
+
+
+class Variable(Tensor):
+    """A mutable tensor: ``Variable(initial_value, trainable=True, name=None, dtype=None)``.
+
+    ``initial_value`` may be anything ``tf.constant`` accepts, or a callable
+    returning it. ``dtype`` converts it. Trainable variables are watched
+    automatically by a ``GradientTape`` that reads them.
+
+    >>> import stage2_autodiff as tf
+    >>> w = tf.Variable([[1.0, 2.0]], name="w")
+    >>> w.name, w.shape, w.dtype, w.trainable
+    ('w:0', TensorShape([1, 2]), tf.float32, True)
+    >>> tf.Variable(0, dtype=tf.float32)
+    <tf.Variable 'Variable:0' shape=() dtype=float32, numpy=0.0>
+    """
+
+    __slots__ = ("_name", "_trainable")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None):
+        if initial_value is None:
+            raise ValueError("Variable: initial_value is required, e.g. tf.Variable(0.0)")
+        if callable(initial_value):
+            initial_value = initial_value()
+        # ``constant`` copies arrays and tensors, so the caller cannot change
+        # the variable by writing into the array it passed in.
+        self._value = constant(initial_value, dtype=dtype)._value
+        if name is None:
+            name = "Variable"
+        name = str(name)
+        self._name = name if ":" in name else name + ":0"
+        self._trainable = bool(trainable)
+
+    # --- what it is ------------------------------------------------------------
+    @property
+    def name(self):
+        """The name, with TensorFlow's output suffix ``:0``."""
+        return self._name
+
+    @property
+    def trainable(self):
+        """Whether tapes watch this variable automatically when it is read."""
+        return self._trainable
+
+    def read_value(self):
+        """The current value as a (constant) Tensor; a tape records the read.
+
+        >>> import stage2_autodiff as tf
+        >>> v = tf.Variable(1.0)
+        >>> t = v.read_value()
+        >>> _ = v.assign(5.0)
+        >>> t, v.numpy()
+        (tf.Tensor(1.0, shape=(), dtype=float32), np.float32(5.0))
+        """
+        return execute(ReadVariableOp, (self,))
+
+    value = read_value
+
+    # --- changing it -------------------------------------------------------------
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Replaces the value; the shape and dtype must stay the same.
+
+        >>> import stage2_autodiff as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.assign([3.0, 4.0]).numpy()
+        array([3., 4.], dtype=float32)
+        """
+        self._value = self._new_value(value, "assign")
+        return self
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Adds ``delta`` (same shape) to the value.
+
+        >>> import stage2_autodiff as tf
+        >>> v = tf.Variable([1.0, 2.0])
+        >>> v.assign_add([1.0, 1.0]).numpy()
+        array([2., 3.], dtype=float32)
+        """
+        delta = self._new_value(delta, "assign_add")
+        self._value = backend_of(self._value).xp.add(self._value, delta)
+        return self
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtracts ``delta`` (same shape) from the value.
+
+        >>> import stage2_autodiff as tf
+        >>> v = tf.Variable(3.0)
+        >>> v.assign_sub(0.5).numpy()
+        np.float32(2.5)
+        """
+        delta = self._new_value(delta, "assign_sub")
+        self._value = backend_of(self._value).xp.subtract(self._value, delta)
+        return self
+
+    def _new_value(self, value, method):
+        """``value`` as an array of this variable's shape and dtype, or a teaching error."""
+        dtype = self._value.dtype
+        if isinstance(value, Tensor):
+            array = value._value
+        else:
+            array = to_array(value, dtype, "%s.%s" % (self._name, method))
+            if array is value:                  # a caller's array: take a copy
+                array = array.copy()
+        if array.dtype != dtype:
+            raise TypeError(
+                "Variable %r: %s got a value of dtype %s, but the variable's dtype "
+                "is %s; convert it with tf.cast(value, tf.%s)"
+                % (self._name, method, _dtypes.from_numpy(array.dtype).name,
+                   self.dtype.name, self.dtype.name))
+        if array.shape != self._value.shape:
+            raise ValueError(
+                "Variable %r: %s got a value of shape %s, but the variable's shape "
+                "is %s; a variable's shape cannot change (create a new Variable)"
+                % (self._name, method, tuple(array.shape), tuple(self._value.shape)))
+        return array
+
+    # --- printing ----------------------------------------------------------------
+    def __repr__(self):
+        value = np.asarray(self)
+        text = str(value[()]) if value.ndim == 0 else repr(value)
+        if "\n" in text:
+            text = "\n" + text
+        return "<tf.Variable '%s' shape=%s dtype=%s, numpy=%s>" % (
+            self._name, tuple.__repr__(tuple(TensorShape(value.shape))),
+            self.dtype.name, text)
+
+    __str__ = __repr__
