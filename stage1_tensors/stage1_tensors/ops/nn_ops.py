@@ -384,8 +384,8 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
 
     >>> import stage1_tensors as tf
     >>> tf.nn.sparse_softmax_cross_entropy_with_logits(
-    ...     labels=[1, 0], logits=[[0.0, 0.0], [0.0, 1000.0]])
-    tf.Tensor([   0.6931472 1000.       ], shape=(2,), dtype=float32)
+    ...     labels=[1, 0], logits=[[0.0, 0.0], [0.0, 5.0]])
+    tf.Tensor([0.6931472 5.0067153], shape=(2,), dtype=float32)
     """
     _need(labels, logits, "sparse_softmax_cross_entropy_with_logits")
     return execute(SparseSoftmaxCrossEntropyWithLogits, (labels, logits))
@@ -492,12 +492,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     keep = binary_ops.greater_equal(
         _random.uniform(shape, dtype=x.dtype, seed=seed), rate)
     kept = binary_ops.multiply(x, 1.0 / (1.0 - rate))
-    return binary_ops.multiply(kept, _cast(keep, x.dtype))
-
-
-def _cast(x, dtype):
-    import stage1_tensors   # cast lives with the other helpers' ops; look it up late
-    return stage1_tensors.cast(x, dtype)
+    return binary_ops.multiply(kept, unary_ops.cast(keep, x.dtype))
 
 
 def _broadcastable(small, big):
