@@ -54,7 +54,8 @@ def _python_to_array(value, dtype, where):
             dtype = np.dtype(np.int32 if fits else np.int64)
         else:
             dtype = array.dtype
-    elif not _lossless(array, dtype):
+    elif dtype in _dtypes.ALL_NUMPY and not _lossless(array, dtype):
+        # (an unsupported target dtype, e.g. a string array's, is reported below)
         raise InvalidArgumentError(
             "%s: cannot convert %s to %s without losing information; "
             "convert explicitly with tf.cast or give a value of that kind"
