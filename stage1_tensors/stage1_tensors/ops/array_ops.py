@@ -251,6 +251,8 @@ def concat(values, axis, name="concat"):
     >>> tf.concat([[[1, 2]], [[3, 4]]], axis=-1)
     tf.Tensor([[1 2 3 4]], shape=(1, 4), dtype=int32)
     """
+    if isinstance(values, Tensor):
+        values = [values]         # TensorFlow accepts one tensor: it is its own concat
     return execute(ConcatV2, (values,), {"axis": int_attr(axis, "axis", "concat")})
 
 
@@ -756,12 +758,16 @@ MirrorPad = define_op("MirrorPad", "pad", inputs=("input",), check=_check_pad)
 
 @PadV2.kernel
 def _pad(xp, x, paddings, constant_values):
+    if not paddings:
+        return x
     value = xp.asarray(constant_values).astype(x.dtype)
     return xp.pad(x, paddings, mode="constant", constant_values=value)
 
 
 @MirrorPad.kernel
 def _mirror_pad(xp, x, paddings, mode):
+    if not paddings:
+        return x
     return xp.pad(x, paddings, mode=mode.lower())
 
 

@@ -16,6 +16,8 @@ and the sliced tensor its only input. Index arrays travel inside the key as
 it scatters a slice back into a tensor of zeros of the original shape.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..backends import backend_of
@@ -55,10 +57,15 @@ class IndexArray:
         return "IndexArray(%s)" % np.array2string(self.array, separator=", ")
 
 
+# Slices are not hashable before Python 3.12, so a key keeps them as SliceSpecs.
+SliceSpec = namedtuple("SliceSpec", "start stop step")
+
+
 def _array_key(xp, key):
-    """The key with its IndexArrays unwrapped onto the array module ``xp``."""
-    return tuple((k.array if xp is np else xp.asarray(k.array))
-                 if isinstance(k, IndexArray) else k for k in key)
+    """The key as NumPy/CuPy expects it: real slices, arrays on ``xp``."""
+    return tuple(slice(*k) if type(k) is SliceSpec else
+                 (k.array if xp is np else xp.asarray(k.array)) if type(k) is IndexArray
+                 else k for k in key)
 
 
 def scatter_add(xp, target, index, values):
@@ -133,7 +140,7 @@ def _check_items(shape, items, axis):
 
 def _show_key(key):
     return "[%s]" % ", ".join("..." if k is Ellipsis else
-                              "%s:%s:%s" % (k.start, k.stop, k.step) if isinstance(k, slice)
+                              "%s:%s:%s" % (k.start, k.stop, k.step) if isinstance(k, SliceSpec)
                               else repr(k) for k in key)
 
 
@@ -160,7 +167,7 @@ def _normalize_item(item):
         if item.step is not None and _slice_bound(item.step) == 0:
             raise InvalidArgumentError(
                 "strided_slice: slice step cannot be zero", op="strided_slice")
-        return slice(*(_slice_bound(b) for b in (item.start, item.stop, item.step)))
+        return SliceSpec(*(_slice_bound(b) for b in (item.start, item.stop, item.step)))
     if isinstance(item, Tensor):
         item = item.numpy()
     elif isinstance(item, (list, tuple)) or backend_of(item) is not None:
@@ -196,11 +203,11 @@ def _slice_bound(bound):
 
 
 def normalize_key(key):
-    """A ``[]`` key as a tuple of ints, slices, None, ... and IndexArrays.
+    """A ``[]`` key as a hashable tuple of ints, SliceSpecs, None, ... and IndexArrays.
 
     >>> from stage1_tensors.ops.indexing_ops import normalize_key
     >>> normalize_key((1, slice(None, None, 2)))
-    (1, slice(None, None, 2))
+    (1, SliceSpec(start=None, stop=None, step=2))
     """
     if not isinstance(key, tuple):
         key = (key,)
@@ -240,7 +247,7 @@ def _strided_slice_grad(xp, dy, shape, key):
     if any(isinstance(k, IndexArray) for k in key):
         scatter_add(xp, out, _array_key(xp, key), dy)   # indices may repeat: add them
     else:
-        out[key] = dy
+        out[_array_key(xp, key)] = dy
     return out
 
 
@@ -260,4 +267,4 @@ def strided_slice_grad(dy, shape, key):
 
 def _is_normalized(key):
     return isinstance(key, tuple) and all(
-        k is None or k is Ellipsis or isinstance(k, (int, slice, IndexArray)) for k in key)
+        k is None or k is Ellipsis or isinstance(k, (int, SliceSpec, IndexArray)) for k in key)
