@@ -24,6 +24,11 @@ from .registry import (NotDifferentiable, RegisterGradient, no_gradient,  # noqa
                        register_gradient)
 from .variables import Variable  # noqa: F401
 from .gradient_tape import GradientTape, UnconnectedGradients  # noqa: F401
+from .custom_gradient import custom_gradient, stop_gradient  # noqa: F401
+from .function_gradients import (gradients_function,  # noqa: F401
+                                 implicit_gradients, implicit_value_and_gradients,
+                                 value_and_gradients_function)
+from . import contrib, nest, test  # noqa: F401  (tfe = tf.contrib.eager; tf.test)
 from . import gradients  # noqa: F401  (registers every op's gradient)
 
 __version__ = "0.1.0"

@@ -36,7 +36,7 @@ from .registry import _NOT_DIFFERENTIABLE
 from .variables import Variable
 
 __all__ = ["RecordedOp", "record_operation", "push_tape", "pop_tape",
-           "active_tapes"]
+           "active_tapes", "paused_tapes"]
 
 
 class RecordedOp:
@@ -85,6 +85,7 @@ class RecordedOp:
 class _ThreadTapes(threading.local):
     def __init__(self):
         self.tapes = []         # this thread's active tapes, innermost last
+        self.variable_readers = []  # dicts collecting variables read (custom_gradient)
 
 
 _local = _ThreadTapes()
@@ -162,8 +163,11 @@ def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
 def _read_variables(inputs, tapes):
     """``inputs`` with each variable replaced by a snapshot of its array."""
     replaced = []
+    readers = _local.variable_readers
     for x in inputs:
         if isinstance(x, Variable):
+            if readers and x._trainable:
+                readers[-1].setdefault(id(x), x)
             snapshot = wrap(x._value)
             read = None
             for tape in tapes:
@@ -175,3 +179,25 @@ def _read_variables(inputs, tapes):
             x = snapshot
         replaced.append(x)
     return tuple(replaced)
+
+
+class paused_tapes:
+    """``with paused_tapes() as reads:`` no tape of this thread records inside;
+    ``reads`` collects the trainable variables that ops read meanwhile
+    (``custom_gradient`` needs both)."""
+
+    __slots__ = ("_saved", "reads")
+
+    def __enter__(self):
+        tapes = _local.tapes
+        self._saved = [(t, t._recording) for t in tapes]
+        for t in tapes:
+            t._recording = False
+        self.reads = {}
+        _local.variable_readers.append(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc):
+        _local.variable_readers.pop()
+        for t, was in self._saved:
+            t._recording = was
