@@ -1,0 +1,493 @@
+"""``Layer``: an object that owns its variables and computes with them.
+
+A layer is *callable state*. It creates its variables lazily, the first time it
+is called, because only then does it know the shape of its inputs:
+
+1. ``layer(x)`` calls ``build(x.shape)`` once, which calls ``add_weight``;
+2. then ``call(x)``, which computes with the public ops (so a ``GradientTape``
+   sees every step and gradients just work).
+
+Everything a layer owns is found on its attributes (``tracking.py``), so
+``model.trainable_variables`` is simply "the trainable variables reachable from
+this object". Calling a layer again reuses its variables: sharing a layer
+object shares its weights.
+
+>>> import stage3_layers as tf
+>>> tf.keras.backend.clear_session()
+>>> class Scale(tf.keras.layers.Layer):
+...     def build(self, input_shape):
+...         self.w = self.add_weight("w", shape=[input_shape[-1]], initializer="ones")
+...     def call(self, x):
+...         return x * self.w
+>>> layer = Scale()
+>>> layer(tf.constant([[1.0, 2.0]]))
+tf.Tensor([[1. 2.]], shape=(1, 2), dtype=float32)
+>>> [v.name for v in layer.trainable_variables]
+['scale/w:0']
+"""
+
+import inspect
+
+import numpy as np
+
+import stage2_autodiff as tf
+from stage1_tensors.errors import InvalidArgumentError, OpError
+
+from . import backend, tracking
+
+__all__ = ["Layer", "InputSpec"]
+
+
+class BuildShape(tf.TensorShape):
+    """The shape ``build`` receives. It is a ``TensorShape`` that also answers
+    ``.shape`` with itself, so code written as ``build(self, input)`` that reads
+    ``input.shape[-1]`` (as the seed's ``MySimpleLayer`` does) works unchanged.
+
+    >>> from stage3_layers.keras.base_layer import BuildShape
+    >>> BuildShape((1, 784)).shape[-1]
+    784
+    """
+
+    __slots__ = ()
+
+    @property
+    def shape(self):
+        return self
+
+
+class InputSpec:
+    """What inputs a built layer accepts: a rank (``ndim``/``min_ndim``) and
+    fixed sizes of some axes (``axes={-1: 784}``). ``None`` means "any".
+
+    >>> from stage3_layers.keras import layers
+    >>> layers.InputSpec(min_ndim=2, axes={-1: 3})
+    InputSpec(min_ndim=2, axes={-1: 3})
+    """
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None,
+                 min_ndim=None, axes=None):
+        self.dtype = dtype
+        self.shape = tuple(shape) if shape is not None else None
+        self.ndim = len(self.shape) if self.shape is not None else ndim
+        self.max_ndim = max_ndim
+        self.min_ndim = min_ndim
+        self.axes = dict(axes or {})
+
+    def __repr__(self):
+        parts = ["%s=%r" % (k, v) for k, v in (
+            ("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
+            ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim),
+            ("axes", self.axes)) if v]
+        return "InputSpec(%s)" % ", ".join(parts)
+
+    def problem(self, shape):
+        """Why ``shape`` does not fit, in words; None when it does."""
+        rank = len(shape)
+        if self.ndim is not None and rank != self.ndim:
+            return "expected ndim=%d, found ndim=%d" % (self.ndim, rank)
+        if self.min_ndim is not None and rank < self.min_ndim:
+            return "expected min_ndim=%d, found ndim=%d" % (self.min_ndim, rank)
+        if self.max_ndim is not None and rank > self.max_ndim:
+            return "expected max_ndim=%d, found ndim=%d" % (self.max_ndim, rank)
+        for axis, size in self.axes.items():
+            if size is not None and -rank <= axis < rank and shape[axis] != size:
+                return "expected axis %d of the input shape to have value %d" % (axis, size)
+        if self.shape is not None:
+            for want, got in zip(self.shape, shape):
+                if want is not None and want != got:
+                    return "expected shape %s" % (_shape_text(self.shape),)
+        return None
+
+
+def _shape_text(shape):
+    return "(%s)" % ", ".join("None" if d is None else str(d) for d in shape) \
+        if len(shape) != 1 else "(%s,)" % ("None" if shape[0] is None else shape[0])
+
+
+def _wants_training(layer):
+    """Whether ``layer.call`` takes a ``training`` argument (cached per class)."""
+    cls = type(layer)
+    cached = cls.__dict__.get("_call_takes_training")
+    if cached is None:
+        params = inspect.signature(cls.call).parameters
+        cached = "training" in params or any(
+            p.kind is p.VAR_KEYWORD for p in params.values())
+        cls._call_takes_training = cached
+    return cached
+
+
+class Layer:
+    """Base class of all layers: override ``build(input_shape)`` and ``call(inputs)``.
+
+    ``trainable=False`` freezes the layer (its variables move to
+    ``non_trainable_variables``); ``dtype`` is the layer's float dtype
+    (``"float32"``; floating inputs are cast to it). ``input_shape=(784,)``
+    declares the input shape (without the batch) so a ``Sequential`` model can
+    be built before it sees data.
+
+    >>> import stage3_layers as tf
+    >>> tf.keras.layers.Layer(name="block").name
+    'block'
+    """
+
+    # Class-level defaults: a subclass that never calls super().__init__()
+    # (the seed's MySimpleLayer) still finds every bookkeeping attribute.
+    built = False
+    input_spec = None
+    _trainable = True
+    _dtype = None
+    _batch_input_shape = None
+    _build_input_shape = None
+    _output_shape = None
+    _scoped = True          # does this layer prefix its sublayers' variable names?
+    _auto_building = False  # True while __call__ runs build() on first use
+
+    def __init__(self, trainable=True, name=None, dtype=None, dynamic=False,
+                 input_shape=None, batch_input_shape=None, batch_size=None,
+                 input_dim=None, **kwargs):
+        for key in kwargs:
+            if key not in ("autocast", "activity_regularizer", "input_length"):
+                raise TypeError(
+                    "%s got an unexpected keyword argument %r" % (type(self).__name__, key))
+        self._trainable = bool(trainable)
+        if name is not None:
+            if not isinstance(name, str) or not name:
+                raise ValueError("a layer name must be a non-empty string, got %r" % (name,))
+            self._name = name
+        if dtype is not None:
+            self._dtype = tf.as_dtype(dtype).name
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            self._batch_input_shape = tuple(batch_input_shape)
+        elif input_shape is not None:
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            self._batch_input_shape = (batch_size,) + tuple(input_shape)
+        self._own_weights = []
+
+    # --- identity ---------------------------------------------------------
+    @property
+    def name(self):
+        """The layer's name: given, or made from the class name (``dense_1``)."""
+        name = self.__dict__.get("_name")
+        if name is None:
+            name = self._name = backend.unique_name(backend.snake_case(type(self).__name__))
+        return name
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's variables and computations, as a string."""
+        dtype = self.__dict__.get("_dtype")
+        if dtype is None:
+            dtype = self._dtype = backend.floatx()
+        return dtype
+
+    compute_dtype = dtype
+    variable_dtype = dtype
+
+    def __repr__(self):
+        return "<%s name=%s, built=%s>" % (type(self).__name__, self.name, self.built)
+
+    # --- the two methods a subclass writes --------------------------------
+    def build(self, input_shape):
+        """Creates the layer's variables, given the shape of its first input.
+
+        The default creates nothing. Override it and call ``add_weight``.
+        """
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation. The default returns its input unchanged."""
+        return inputs
+
+    # --- calling ------------------------------------------------------------
+    def __call__(self, inputs, *args, **kwargs):
+        inputs = self._autocast(inputs)
+        if not self.built:
+            self._maybe_build(inputs)
+        elif self.input_spec is not None:
+            self._check_input_spec(inputs)
+        training = kwargs.get("training")
+        if training is None:
+            training = backend.learning_phase()
+        if _wants_training(self):
+            kwargs["training"] = training
+        else:
+            kwargs.pop("training", None)
+        backend.call_stack.append((self.name if self._scoped else None, training))
+        try:
+            outputs = self.call(inputs, *args, **kwargs)
+        except OpError as error:
+            raise self._explain_op_error(inputs, error) from None
+        finally:
+            backend.call_stack.pop()
+        if outputs is None:
+            raise ValueError(
+                "layer %r: %s.call() returned None. call() must return the "
+                "layer's output tensor(s); did you forget a `return` statement?"
+                % (self.name, type(self).__name__))
+        self._record_output_shape(outputs)
+        return outputs
+
+    def _autocast(self, inputs):
+        """Converts arrays and lists to tensors and casts floats to the layer dtype."""
+        if isinstance(inputs, tf.Tensor):
+            dtype = inputs.dtype
+            if dtype.is_floating and dtype.name != self.dtype:
+                return tf.cast(inputs, self.dtype)
+            return inputs
+        if isinstance(inputs, tf.Variable):
+            return self._autocast(inputs.read_value())
+        if isinstance(inputs, (list, tuple)) and inputs and all(
+                isinstance(x, (tf.Tensor, tf.Variable)) for x in inputs):
+            return type(inputs)(self._autocast(x) for x in inputs)
+        if isinstance(inputs, dict):
+            return {k: self._autocast(v) for k, v in inputs.items()}
+        return self._autocast(tf.convert_to_tensor(inputs))
+
+    def _maybe_build(self, inputs):
+        shape = _shapes_of(inputs)
+        self._auto_building = True
+        backend.call_stack.append((self.name if self._scoped else None, None))
+        try:
+            self.build(shape)
+        finally:
+            backend.call_stack.pop()
+            self._auto_building = False
+        self.built = True
+        self._build_input_shape = shape
+
+    def _check_input_spec(self, inputs):
+        if not isinstance(inputs, tf.Tensor):
+            return
+        shape = tuple(inputs.shape)
+        problem = self.input_spec.problem(shape)
+        if problem is not None:
+            raise InvalidArgumentError(
+                "Input 0 of layer %r (%s) is incompatible with the layer: %s, but "
+                "received an input with shape %s. The layer was built for inputs "
+                "of shape %s; make a new layer for inputs of another shape"
+                % (self.name, type(self).__name__, problem, _shape_text(shape),
+                   _shape_text(_batch_free(self._build_input_shape))))
+
+    def _explain_op_error(self, inputs, error):
+        """Adds the layer's name and shapes to an op error raised inside ``call``."""
+        built = self._build_input_shape
+        if (isinstance(inputs, tf.Tensor) and isinstance(built, tuple)
+                and not getattr(error, "_layer_noted", False)):
+            received = tuple(inputs.shape)
+            if len(received) != len(built) or received[1:] != tuple(built)[1:]:
+                error = type(error)(
+                    "layer %r (%s) was built for inputs of shape %s but received "
+                    "shape %s: %s" % (self.name, type(self).__name__,
+                                      _shape_text(_batch_free(built)),
+                                      _shape_text(received), error), op=error.op)
+                error._layer_noted = True
+        return error
+
+    def _record_output_shape(self, outputs):
+        shape = _nested_output_shape(outputs)
+        previous = self._output_shape
+        if previous is None:
+            self._output_shape = shape
+        elif previous != shape:
+            self._output_shape = "multiple"
+
+    # --- variables ----------------------------------------------------------
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None,
+                   regularizer=None, trainable=None, constraint=None, **kwargs):
+        """Creates a variable owned by this layer (named ``"<layer>/<name>:0"``).
+
+        ``initializer`` is a name (``"zeros"``), an initializer object or a
+        function ``(shape, dtype) -> tensor``; floats default to
+        ``GlorotUniform``, integers and bools to zeros.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Layer(name="demo")
+        >>> layer.add_weight("w", shape=[2], initializer="ones")
+        <tf.Variable 'demo/w:0' shape=(2,) dtype=float32, numpy=array([1., 1.], dtype=float32)>
+        """
+        from . import initializers
+        shape = tuple(int(d) for d in (shape if shape is not None else ()))
+        dtype = tf.as_dtype(dtype or self.dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.is_floating else "zeros"
+        init = initializers.get(initializer)
+        value = init(shape, dtype=dtype)
+        if trainable is None:
+            trainable = True
+        name = name or "Variable"
+        scope = backend.name_scope()
+        if not (backend.call_stack and backend.call_stack[-1][0] == self.name):
+            scope += self.name + "/"
+        variable = tf.Variable(value, trainable=bool(trainable), name=scope + name,
+                               dtype=dtype)
+        self.__dict__.setdefault("_own_weights", []).append(variable)
+        return variable
+
+    def add_variable(self, *args, **kwargs):
+        """Old name of ``add_weight`` (the seeds use it)."""
+        return self.add_weight(*args, **kwargs)
+
+    def _layer_variables(self):
+        """This layer's own variables: made by add_weight, then assigned ones."""
+        own = list(self.__dict__.get("_own_weights", ()))
+        known = {id(v) for v in own}
+        own += [v for v in tracking.attribute_variables(self) if id(v) not in known]
+        return own
+
+    def _collect(self, want_trainable, seen):
+        out = []
+        frozen = not self.trainable
+        for v in self._layer_variables():
+            is_trainable = v.trainable and not frozen
+            if is_trainable == want_trainable and id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        for layer in tracking.sublayers(self):
+            if frozen and want_trainable:
+                continue
+            if frozen:          # everything below a frozen layer is frozen
+                for v in layer.weights:
+                    if id(v) not in seen:
+                        seen.add(id(v))
+                        out.append(v)
+            else:
+                out += layer._collect(want_trainable, seen)
+        return out
+
+    @property
+    def trainable_weights(self):
+        """Variables that training updates: this layer's, then its sublayers'."""
+        return self._collect(True, set())
+
+    @property
+    def non_trainable_weights(self):
+        """Variables training leaves alone (moving statistics, frozen layers)."""
+        return self._collect(False, set())
+
+    @property
+    def weights(self):
+        """All variables: trainable ones first, as Keras lists them."""
+        seen = set()
+        return self._collect(True, seen) + self._collect(False, seen)
+
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def trainable(self):
+        """False freezes the layer and every layer inside it."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in tracking.sublayers(self):
+            layer.trainable = value
+
+    @property
+    def submodules(self):
+        """Every layer inside this one, depth first.
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        >>> [type(m).__name__ for m in model.submodules]
+        ['Dense']
+        """
+        found, seen = [], set()
+
+        def visit(layer):
+            for sub in tracking.sublayers(layer):
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    found.append(sub)
+                    visit(sub)
+        visit(self)
+        return found
+
+    def get_weights(self):
+        """The values of ``weights`` as NumPy arrays.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(1, kernel_initializer="ones")
+        >>> _ = layer(tf.ones([1, 2]))
+        >>> layer.get_weights()
+        [array([[1.],
+               [1.]], dtype=float32), array([0.], dtype=float32)]
+        """
+        return [np.asarray(v.numpy()) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Assigns NumPy arrays to ``weights``, in the same order and shapes.
+
+        >>> import numpy as np
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(1)
+        >>> _ = layer(tf.ones([1, 2]))
+        >>> layer.set_weights([np.full((2, 1), 2.0), np.zeros(1)])
+        >>> layer(tf.ones([1, 2]))
+        tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+        """
+        params = self.weights
+        weights = list(weights)
+        if len(weights) != len(params):
+            raise ValueError(
+                "layer %r: set_weights got %d arrays but the layer has %d weights "
+                "(%s)%s" % (self.name, len(weights), len(params),
+                            ", ".join("%s %s" % (v.name, tuple(v.shape)) for v in params),
+                            "" if self.built else "; call the layer once so it builds them"))
+        for variable, value in zip(params, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(
+                    "layer %r: set_weights: weight %s has shape %s, but the array "
+                    "given for it has shape %s" % (self.name, variable.name,
+                                                   tuple(variable.shape), value.shape))
+            variable.assign(value.astype(variable.dtype.name))
+
+    def count_params(self):
+        """The number of scalars in the layer's weights.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(10)
+        >>> _ = layer(tf.zeros([1, 784]))
+        >>> layer.count_params()
+        7850
+        """
+        if not self.built and not self.weights:
+            raise ValueError(
+                "layer %r is not built yet, so it has no weights to count; call it "
+                "on a batch of data (or give input_shape=) first" % self.name)
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for ``input_shape``, found by calling the layer on zeros."""
+        shape = tuple(1 if d is None else d for d in input_shape)
+        return _shapes_of(self(tf.zeros(shape, dtype=self.dtype)))
+
+
+def _shapes_of(value):
+    if isinstance(value, tf.Tensor):
+        return BuildShape(value.shape)
+    if isinstance(value, (list, tuple)):
+        return [_shapes_of(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shapes_of(v) for k, v in value.items()}
+    return None
+
+
+def _batch_free(shape):
+    if isinstance(shape, tuple) and shape:
+        return (None,) + tuple(shape[1:])
+    return shape
+
+
+def _nested_output_shape(outputs):
+    if isinstance(outputs, (list, tuple)):
+        return [_nested_output_shape(o) for o in outputs]
+    if isinstance(outputs, tf.Tensor):
+        return _batch_free(tuple(outputs.shape))
+    return None

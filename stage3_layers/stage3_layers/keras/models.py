@@ -1,0 +1,165 @@
+"""``Model`` and ``Sequential``: layers made of layers.
+
+A ``Model`` is a ``Layer`` that holds other layers as attributes and says in
+``call`` how data flows through them; a ``Sequential`` is a ``Model`` whose
+``call`` is "each layer in turn". Both print a ``summary()``.
+
+>>> import stage3_layers as tf
+>>> tf.keras.backend.clear_session()
+>>> model = tf.keras.Sequential([
+...   tf.keras.layers.Dense(10, input_shape=(784,)),  # must declare input shape
+...   tf.keras.layers.Dense(10)
+... ])
+>>> model.summary()
+Model: "sequential"
+_________________________________________________________________
+Layer (type)                 Output Shape              Param #
+=================================================================
+dense (Dense)                (None, 10)                7850
+_________________________________________________________________
+dense_1 (Dense)              (None, 10)                110
+=================================================================
+Total params: 7,960
+Trainable params: 7,960
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
+import stage2_autodiff as tf
+
+from . import tracking
+from .base_layer import Layer
+from .layers.core import InputLayer
+
+__all__ = ["Model", "Sequential"]
+
+
+class Model(Layer):
+    """A layer made of layers: subclass it, create layers in ``__init__``, use them in ``call``.
+
+    >>> import stage3_layers as tf
+    >>> class MNISTModel(tf.keras.Model):
+    ...   def __init__(self):
+    ...     super(MNISTModel, self).__init__()
+    ...     self.dense1 = tf.keras.layers.Dense(units=10)
+    ...     self.dense2 = tf.keras.layers.Dense(units=10)
+    ...   def call(self, input):
+    ...     result = self.dense1(input)
+    ...     result = self.dense2(result)
+    ...     result = self.dense2(result)  # reuse variables from dense2 layer
+    ...     return result
+    >>> model = MNISTModel()
+    >>> model(tf.zeros([1, 1, 784])).shape
+    TensorShape([1, 1, 10])
+    >>> len(model.variables)
+    4
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise NotImplementedError(
+                "Model(inputs, outputs) is Keras's functional API, which this course "
+                "does not build; subclass tf.keras.Model and write call(), or use "
+                "tf.keras.Sequential([...])")
+        super().__init__(**kwargs)
+
+    @property
+    def layers(self):
+        """The layers this model holds directly, in the order they were assigned."""
+        return tracking.sublayers(self)
+
+    def get_layer(self, name=None, index=None):
+        """A layer of the model by ``name`` or by ``index``.
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, name="out")])
+        >>> model.get_layer("out").name
+        'out'
+        """
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError("get_layer: index %d is out of range; the model has "
+                                 "%d layers" % (index, len(layers)))
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError("get_layer: no layer named %r; the layers are %s"
+                         % (name, [layer.name for layer in layers]))
+
+    def build(self, input_shape):
+        """Builds the model's variables for inputs of ``input_shape``.
+
+        Called by you (``model.build((None, 784))``), it runs the model once on
+        zeros of that shape (``None`` becomes 1) so every layer builds itself.
+        """
+        if not self._auto_building:
+            if input_shape is None:
+                raise ValueError("%s.build needs an input shape, e.g. (None, 784)"
+                                 % type(self).__name__)
+            shape = [1 if d is None else int(d) for d in input_shape]
+            self(tf.zeros(shape, dtype=self.dtype))
+        self.built = True
+
+    def summary(self, line_length=65, positions=None, print_fn=None):
+        """Prints the model's layers, their output shapes and parameter counts."""
+        from .summary import print_summary
+        print_summary(self, line_length, positions, print_fn)
+
+
+class Sequential(Model):
+    """A linear stack of layers: the output of each is the input of the next.
+
+    Give the first layer ``input_shape=`` to build the model at once;
+    otherwise it builds on its first call.
+
+    >>> import stage3_layers as tf
+    >>> model = tf.keras.Sequential()
+    >>> model.add(tf.keras.layers.Dense(4, activation="relu"))
+    >>> model.add(tf.keras.layers.Dense(2))
+    >>> model(tf.ones([3, 5])).shape
+    TensorShape([3, 2])
+    """
+
+    # TensorFlow names a Sequential's variables after its layers alone
+    # ("dense/kernel:0"), without the model's name in front.
+    _scoped = False
+
+    def __init__(self, layers=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self._layers = []
+        for layer in layers or ():
+            self.add(layer)
+
+    @property
+    def layers(self):
+        # An Input(...) only declares the shape; Keras does not list it.
+        return [layer for layer in self._layers if not isinstance(layer, InputLayer)]
+
+    def add(self, layer):
+        """Appends ``layer`` to the stack."""
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "Sequential.add expects a keras layer (e.g. tf.keras.layers.Dense(10)), "
+                "got %r of type %s" % (layer, type(layer).__name__))
+        self._layers.append(layer)
+        self.built = False
+        first = self._layers[0]
+        declared = self._batch_input_shape or first._batch_input_shape
+        if declared is not None:
+            self._build_input_shape = None
+            Model.build(self, declared)
+
+    def pop(self):
+        """Removes the last layer."""
+        if not self._layers:
+            raise TypeError("Sequential.pop: there are no layers in the model")
+        self._layers.pop()
+        self.built = False
+
+    def call(self, inputs, training=None):
+        outputs = inputs
+        for layer in self._layers:
+            outputs = layer(outputs, training=training)
+        return outputs
