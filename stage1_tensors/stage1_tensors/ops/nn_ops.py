@@ -16,6 +16,8 @@ tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
 import math
 import numbers
 
+import numpy as np
+
 from ..dispatch import execute
 from ..dtypes import FLOATING, INTEGER, NUMERIC
 from ..errors import InvalidArgumentError
@@ -54,6 +56,17 @@ Softsign = define_op("Softsign", "softsign", inputs=("features",), dtypes=FLOATI
 def _relu(xp, x):
     # ``maximum`` with a Python 0 keeps x's dtype and propagates nan, like TF.
     return xp.maximum(x, 0)
+
+
+_ZEROS = {d: np.zeros((), d) for d in NUMERIC}
+
+
+@Relu.kernel(device="CPU")
+def _relu_cpu(xp, x):
+    # relu's per-call cost is benchmarked. Against a ready-made 0-d zero of the
+    # same dtype NumPy skips converting the Python 0: a third of the kernel's
+    # time on tiny inputs. (CuPy cannot take a NumPy zero, so GPUs use the above.)
+    return np.maximum(x, _ZEROS[x.dtype])
 
 
 @Relu6.kernel
