@@ -1,1 +1,73 @@
-"""(being written)"""
+"""Gradients of ``matmul`` and ``einsum`` (``stage1_tensors/ops/linalg_ops.py``).
+
+For ``C = A @ B`` the gradients are ``dA = dC @ B^T`` and ``dB = A^T @ dC``;
+the transpose flags only change which side is transposed. Batch axes that were
+broadcast are summed back with ``unbroadcast``. ``einsum``'s rule is the same
+idea for any equation: the gradient of one input is an einsum of the output
+gradient with all the *other* inputs. ``tensordot`` is an einsum, so it needs
+no rule of its own.
+
+>>> import stage2_autodiff as tf
+>>> a, b = tf.constant([[1.0, 2.0]]), tf.constant([[3.0], [4.0]])
+>>> with tf.GradientTape() as tape:
+...     tape.watch([a, b])
+...     c = tf.matmul(a, b)
+>>> tape.gradient(c, [a, b])
+[tf.Tensor([[3. 4.]], shape=(1, 2), dtype=float32), tf.Tensor([[1.]
+           [2.]], shape=(2, 1), dtype=float32)]
+"""
+
+import stage1_tensors as tf
+from stage1_tensors.errors import UnimplementedError
+
+from ..registry import RegisterGradient
+from ._broadcast import unbroadcast
+
+__all__ = []
+
+
+@RegisterGradient("MatMul")
+def _matmul_grad(op, grad):
+    a, b = op.inputs
+    t_a = op.attrs.get("transpose_a", False)
+    t_b = op.attrs.get("transpose_b", False)
+    mm = tf.matmul
+    if not t_a and not t_b:
+        ga, gb = mm(grad, b, transpose_b=True), mm(a, grad, transpose_a=True)
+    elif not t_a and t_b:
+        ga, gb = mm(grad, b), mm(grad, a, transpose_a=True)
+    elif t_a and not t_b:
+        ga, gb = mm(b, grad, transpose_b=True), mm(a, grad)
+    else:
+        ga = mm(b, grad, transpose_a=True, transpose_b=True)
+        gb = mm(grad, a, transpose_a=True, transpose_b=True)
+    return unbroadcast(ga, a._value.shape), unbroadcast(gb, b._value.shape)
+
+
+@RegisterGradient("Einsum")
+def _einsum_grad(op, grad):
+    # The recorded equation is explicit ("ij,jk->ik"). For input i, swap it
+    # with the output: einsum("ik,jk->ij", grad, B) is A's gradient.
+    inputs, output = op.attrs["equation"].split("->")
+    subscripts = inputs.split(",")
+    grads = []
+    for i, (x, sub) in enumerate(zip(op.inputs, subscripts)):
+        letters = sub.replace("...", "")
+        if len(set(letters)) != len(letters):
+            raise UnimplementedError(
+                "einsum: no gradient for an input with a repeated subscript (%r in %r, "
+                "a diagonal or trace); write it with tf.linalg-free ops such as a mask "
+                "and reduce_sum" % (sub, op.attrs["equation"]), op="einsum")
+        others = [(s, t) for j, (s, t) in enumerate(zip(subscripts, op.inputs)) if j != i]
+        known = set(output) | set("".join(s for s, _ in others))
+        operands = [grad] + [t for _, t in others]
+        terms = [output] + [s for s, _ in others]
+        if set(letters) - known or ("..." in sub and not any("..." in t for t in terms)):
+            # A letter (or the "...") only this input has was summed away: every
+            # element along it gets the same gradient. A ones tensor shaped like x brings the
+            # letter back into the equation.
+            operands.append(tf.ones_like(x))
+            terms.append(sub)
+        g = tf.einsum(",".join(terms) + "->" + sub, *operands)
+        grads.append(unbroadcast(g, x._value.shape))
+    return grads

@@ -1,1 +1,140 @@
-"""(being written)"""
+"""Gradients of the reductions and running sums (``stage1_tensors/ops/reduction_ops.py``).
+
+A reduction maps many inputs to one output, so its gradient goes the other way:
+the output gradient is *broadcast back* over the reduced axes (``_spread``),
+then weighted by how much each input contributed (1 for a sum, 1/n for a mean,
+a share of the winners for a max). Only public ops are used, so every rule can
+be differentiated again.
+
+>>> import stage2_autodiff as tf
+>>> x = tf.constant([[1.0, 5.0], [5.0, 2.0]])
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = tf.reduce_max(x)
+>>> tape.gradient(y, x)                  # the two tied maxima share the gradient
+tf.Tensor([[0.  0.5]
+           [0.5 0. ]], shape=(2, 2), dtype=float32)
+"""
+
+import stage1_tensors as tf
+
+from ..registry import RegisterGradient, no_gradient
+
+__all__ = []
+
+
+def _kept_shape(x, axis):
+    """The reduction's output shape with ``keepdims=True``."""
+    shape = x._value.shape
+    if axis is None:
+        return (1,) * len(shape)
+    reduced = {a % len(shape) for a in axis}
+    return tuple(1 if i in reduced else d for i, d in enumerate(shape))
+
+
+def _keep_dims(op, t):
+    """``t`` (shaped like the op's output) with the reduced axes put back as size 1."""
+    kept = _kept_shape(op.inputs[0], op.attrs["axis"])
+    return t if t._value.shape == kept else tf.reshape(t, kept)
+
+
+def _spread(op, grad):
+    """The output gradient copied to every input element it summarises."""
+    return tf.broadcast_to(_keep_dims(op, grad), op.inputs[0]._value.shape)
+
+
+def _count(op):
+    x, axis = op.inputs[0], op.attrs["axis"]
+    if axis is None:
+        return x._value.size
+    n = 1
+    for a in axis:
+        n *= x._value.shape[a]
+    return n
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    return _spread(op, grad)
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    return _spread(op, grad) / float(max(_count(op), 1))
+
+
+def _extremum_grad(op, grad):
+    # Every element equal to the result is a winner; ties share the gradient
+    # equally (TensorFlow's rule), so the total passed back equals grad.
+    x = op.inputs[0]
+    y = _keep_dims(op, op.outputs[0])
+    winners = tf.cast(tf.equal(x, y), grad.dtype)
+    count = tf.reduce_sum(winners, op.attrs["axis"], keepdims=True)
+    return _spread(op, grad) * winners / count
+
+
+RegisterGradient("Max")(_extremum_grad)
+RegisterGradient("Min")(_extremum_grad)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    # d prod / d x_i is the product of all the *other* elements. Dividing the
+    # product by x_i fails at zeros, so, as TensorFlow does, multiply the
+    # exclusive running products from the left and from the right instead.
+    x = op.inputs[0]
+    shape = x._value.shape
+    if x._value.size == 0:
+        return tf.zeros_like(x)
+    rank = len(shape)
+    axis = op.attrs["axis"]
+    reduced = list(range(rank)) if axis is None else sorted({a % rank for a in axis})
+    kept = [i for i in range(rank) if i not in reduced]
+    perm = reduced + kept
+    n = 1
+    for i in reduced:
+        n *= shape[i]
+    # Move the reduced axes to the front and flatten them into one.
+    flat = tf.reshape(tf.transpose(x, perm), [n, -1])
+    left = tf.math.cumprod(flat, axis=0, exclusive=True)
+    right = tf.math.cumprod(flat, axis=0, exclusive=True, reverse=True)
+    others = tf.reshape(left * right, [shape[i] for i in perm])
+    inverse = [perm.index(i) for i in range(rank)]
+    return _spread(op, grad) * tf.transpose(others, inverse)
+
+
+@RegisterGradient("ReduceLogSumExp")
+def _logsumexp_grad(op, grad):
+    # d logsumexp(x) / dx = exp(x - logsumexp(x)): the softmax over the axes.
+    x = op.inputs[0]
+    y = _keep_dims(op, op.outputs[0])
+    return _spread(op, grad) * tf.exp(x - y)
+
+
+@RegisterGradient("Cumsum")
+def _cumsum_grad(op, grad):
+    # Element i feeds every later running sum: sum the gradients the other way.
+    attrs = op.attrs
+    return tf.cumsum(grad, attrs["axis"], exclusive=attrs["exclusive"],
+                     reverse=not attrs["reverse"])
+
+
+@RegisterGradient("Cumprod")
+def _cumprod_grad(op, grad):
+    # TensorFlow's rule: sum (grad * y) the other way, then divide by x.
+    # Like TensorFlow's, it is undefined where x has zeros.
+    x, y = op.inputs[0], op.outputs[0]
+    attrs = op.attrs
+    summed = tf.cumsum(grad * y, attrs["axis"], exclusive=attrs["exclusive"],
+                       reverse=not attrs["reverse"])
+    return summed / x
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op, grad):
+    return [grad] * len(op.inputs)
+
+
+# Bool results or integer indices: nothing to differentiate.
+for _name in ("Any", "All", "ArgMax", "ArgMin"):
+    no_gradient(_name)
