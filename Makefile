@@ -7,6 +7,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# mkdocs-material's banner about its successor is noise in every build.
+export NO_MKDOCS_2_WARNING := 1
+
 # Every stage that exists so far; stages 4 and 5 join by simply appearing.
 STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
 # Their import packages, e.g. stage1_tensors/stage1_tensors, for the doctests.
@@ -22,8 +25,10 @@ test: unit doctest notebooks docs-build
 unit: $(STAMP)
 	$(PY) -m pytest tests -q
 
+# The examples in every docstring, and the code samples of the docs pages.
 doctest: $(STAMP)
 	$(PY) -m pytest --doctest-modules $(PACKAGES) -q
+	$(PY) -m pytest --doctest-glob='*.md' docs -q
 
 notebooks: $(STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env notebooks -q
