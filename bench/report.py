@@ -35,6 +35,8 @@ def _columns(results):
     """The implementation labels present in any case, baseline first."""
     labels = []
     for case, timings in results:
+        if timings is None:
+            continue
         for label in ["numpy", "ours"] + [k for k in timings if k not in ("numpy", "ours")]:
             if label in timings and label not in labels:
                 labels.append(label)

@@ -19,6 +19,13 @@ import os
 import sys
 import time
 
+# PyTorch's OpenMP threads spin for a while after each parallel op, starving
+# NumPy's BLAS threads on small machines (and vice versa): interleaved timings
+# then measure the fight, not the libraries (a 100x slowdown on 2 cores). Passive
+# waiting makes each library's numbers what they would be on their own. It must
+# be set before torch is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
 _STAGE_DIRS = ("stage1_tensors", "stage2_autodiff", "stage3_layers")
