@@ -201,3 +201,17 @@ def test_004_verify_eager(capsys):
         print(tf.executing_eagerly())
     """, capsys)
     assert out == "True\nTrue\n"
+
+
+# --- the demo ---------------------------------------------------------------
+
+def test_make_demo_tours_stage1(capsys):
+    """`make demo` runs demo.py; its stage-1 tour must keep working."""
+    import pathlib
+    import runpy
+    demo = runpy.run_path(str(pathlib.Path(__file__).parents[2] / "demo.py"))
+    demo["tour_stage1"]()
+    out = capsys.readouterr().out
+    assert "hello, [[4.]]" in out
+    assert "InvalidArgumentError: matmul: inner dimensions must match" in out
+    assert "  MatMul " in out and "FizzBuzz" in out

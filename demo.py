@@ -1,0 +1,162 @@
+"""The course's demo: `make demo` runs this file.
+
+For now it is a guided tour of stage 1, printed to the terminal; later stages
+append their own chapters (the goal is training a digit classifier). Each
+chapter is a function that prints what it does and shows the result, so the
+output reads top to bottom like a short lecture.
+"""
+
+import textwrap
+
+import numpy as np
+
+import stage1_tensors as tf
+from stage1_tensors import dispatch, errors
+
+
+def title(text):
+    print("\n" + text)
+    print("=" * len(text))
+
+
+def say(text):
+    print(textwrap.fill(" ".join(text.split()), width=78))
+
+
+def show(code, namespace):
+    """Prints each line of ``code`` like a REPL would, then runs it."""
+    for line in textwrap.dedent(code).strip().splitlines():
+        print(">>> " + line)
+        try:
+            result = eval(compile(line, "<demo>", "eval"), namespace)
+        except SyntaxError:
+            exec(compile(line, "<demo>", "exec"), namespace)
+        else:
+            if result is not None:
+                print(repr(result))
+
+
+def chapter_eager(ns):
+    title("1. Eager: every op runs when you call it")
+    say("""There is no graph to build and no session to run: tf.matmul computes
+        the product at once and hands back a Tensor you can print.""")
+    show("""
+        x = [[2.]]
+        m = tf.matmul(x, x)
+        print("hello, {}".format(m))
+        m
+    """, ns)
+
+
+def chapter_seed(ns):
+    title("2. The seed's first samples: tensors, operators, NumPy")
+    show("""
+        a = tf.constant([[1, 2], [3, 4]])
+        print(a)
+        b = tf.add(a, 1)
+        print(a * b)
+        c = np.multiply(a, b)
+        print(type(c).__name__, c.tolist())
+        print(a.numpy())
+    """, ns)
+    say("""NumPy functions accept tensors and return arrays; tensors keep their
+        value immutable, so a.numpy() is a copy.""")
+
+
+def chapter_dtypes(ns):
+    title("3. dtypes follow TensorFlow, not NumPy")
+    say("""Python floats become float32 and ints int32; a Python number adopts
+        the other operand's dtype; two tensors of different dtypes never mix
+        silently. Integer '/' gives float64, as TensorFlow's does.""")
+    show("""
+        tf.constant(1.5).dtype, tf.constant(7).dtype, tf.constant(np.arange(3)).dtype
+        (tf.constant([1, 2]) + 1).dtype
+        tf.constant([7, -7]) / 2
+        tf.constant([7, -7]) // 2
+    """, ns)
+
+
+def chapter_broadcasting(ns):
+    title("4. Broadcasting")
+    show("""
+        column = tf.constant([[1.], [2.], [3.]])
+        row = tf.constant([10., 20.])
+        column + row
+    """, ns)
+
+
+def chapter_errors(ns):
+    title("5. Errors that teach")
+    say("""A wrong call fails at the call and says what was wrong and what
+        would be valid; no NumPy traceback from deep inside.""")
+    calls = [
+        "tf.matmul([[1., 2., 3.]], [[1., 2., 3.]])",
+        "tf.constant([1, 2]) + tf.constant([0.5, 0.5])",
+        "tf.ones([2, 3]) + tf.ones([4])",
+    ]
+    for call in calls:
+        print(">>> " + call)
+        try:
+            eval(call, ns)
+        except errors.InvalidArgumentError as error:
+            print("InvalidArgumentError: " + str(error))
+
+
+def chapter_dispatcher(ns):
+    title("6. One dispatcher for every op, and how to watch it")
+    say("""Every op, whether tf.add or a + b or a[0], goes through
+        dispatch.execute(op, inputs, attrs). An observer sees each op that ran:
+        this is how the GradientTape of stage 2 records. Here, a softmax
+        layer's forward pass, observed:""")
+    seen = []
+
+    def observer(op, inputs, attrs, outputs):
+        shapes = " ".join(str(tuple(t.shape)) for t in inputs)
+        seen.append("  %-10s inputs %-22s attrs %s" % (op.name, shapes, attrs or "{}"))
+
+    tf.random.set_seed(0)
+    w = tf.random.normal([4, 3])
+    x = tf.ones([2, 4])
+    with dispatch.observing(observer):
+        probs = tf.nn.softmax(tf.matmul(x, w) + 0.1)
+    print("\n".join(seen))
+    print("row sums:", tf.reduce_sum(probs, axis=1).numpy().round(6))
+
+
+FIZZBUZZ = """
+def fizzbuzz(max_num):
+  counter = tf.constant(0)
+  for num in range(max_num):
+    num = tf.constant(num)
+    if num % 3 == 0 and num % 5 == 0:
+      print('FizzBuzz')
+    elif num % 3 == 0:
+      print('Fizz')
+    elif num % 5 == 0:
+      print('Buzz')
+    else:
+      print(num)
+    counter += 1
+  return counter
+"""
+
+
+def chapter_control_flow(ns):
+    title("7. Python control flow on tensor values (the seed's fizzbuzz)")
+    say("""A one-element tensor answers `if`, `and` and `range` like a Python
+        number, so the seed's fizzbuzz runs unchanged:""")
+    print(textwrap.indent(FIZZBUZZ.strip(), "    "))
+    exec(FIZZBUZZ, ns)
+    show("fizzbuzz(6)", ns)
+
+
+def tour_stage1():
+    ns = {"tf": tf, "np": np}
+    for chapter in (chapter_eager, chapter_seed, chapter_dtypes, chapter_broadcasting,
+                    chapter_errors, chapter_dispatcher, chapter_control_flow):
+        chapter(ns)
+    print("\nNext: `make test` runs every test; `make docs` serves the course site.")
+
+
+if __name__ == "__main__":
+    tour_stage1()
