@@ -40,7 +40,7 @@ docs: $(STAMP)
 	$(VENV)/bin/mkdocs serve --dev-addr localhost:8000
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py --write $(BENCH_ARGS)
 
 venv: $(STAMP)
 
