@@ -15,7 +15,7 @@ installed. The baseline column "NumPy" is that hand-written floor.
 import numpy as np
 
 import peers
-from cases import Case, Skip, Target, agree
+from cases import Case, Skip, Target, agree, build_or_skip
 
 STAGE = 2
 TITLE = "Stage 2: forward + backward with GradientTape"
@@ -33,21 +33,11 @@ def cases(quick=False):
     repeat = 5 if quick else 9
     min_time = 0.02 if quick else 0.05
     for n in (4, 100_000):
-        yield _guarded("tanh(x*w + b) forward+backward, n=%d" % n,
+        yield build_or_skip("tanh(x*w + b) forward+backward, n=%d" % n,
                        lambda n=n: _tanh_case(tf, torch, n, repeat, min_time))
-    yield _guarded("Elman RNN forward+backward (%d steps, hidden %d, batch %d)"
+    yield build_or_skip("Elman RNN forward+backward (%d steps, hidden %d, batch %d)"
                    % (RNN_STEPS, RNN_HIDDEN, RNN_BATCH),
                    lambda: _rnn_case(tf, torch, repeat, min_time))
-
-
-def _guarded(name, build):
-    """Builds a case, or a Skip naming what stage 2 still lacks (e.g. a gradient)."""
-    try:
-        case = build()
-    except (LookupError, NotImplementedError, AttributeError) as error:
-        return Skip(name, "%s: %s" % (type(error).__name__, error))
-    case.name = name
-    return case
 
 
 def _tanh_case(tf, torch, n, repeat, min_time):
