@@ -110,6 +110,7 @@ BAD_CALLS = [
     (lambda: tf.einsum("ij->ik", np.ones((2, 3))), "einsum", ["no input"]),
     (lambda: tf.einsum("ij->ii", np.ones((2, 2))), "einsum", ["repeats"]),
     (lambda: tf.einsum("i1->i", np.ones((2, 2))), "einsum", ["letters"]),
+    (lambda: tf.einsum("...i->i", np.ones((2, 2))), "einsum", ["'...'"]),
     (lambda: tf.einsum("ijk->i", np.ones((2, 2))), "einsum", ["'ijk'", "(2, 2)"]),
     (lambda: tf.einsum(3, np.ones(2)), "einsum", ["string"]),
     (lambda: tf.einsum("i->i"), "einsum", ["no inputs"]),

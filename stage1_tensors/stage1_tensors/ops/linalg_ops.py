@@ -110,6 +110,8 @@ def parse_equation(equation, num_inputs):
         letters = "".join(inputs).replace("...", "")
         output = ("..." if "..." in lhs else "") + "".join(
             sorted(c for c in set(letters) if letters.count(c) == 1))
+    elif "..." in lhs and "..." not in output:
+        problem = "an input has '...', so the output must keep '...' too"
     elif len(set(output.replace("...", ""))) != len(output.replace("...", "")):
         problem = "the output repeats a letter"
     elif set(output.replace("...", "")) - set(lhs):

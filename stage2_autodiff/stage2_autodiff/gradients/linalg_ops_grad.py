@@ -62,9 +62,9 @@ def _einsum_grad(op, grad):
         known = set(output) | set("".join(s for s, _ in others))
         operands = [grad] + [t for _, t in others]
         terms = [output] + [s for s, _ in others]
-        if set(letters) - known or ("..." in sub and not any("..." in t for t in terms)):
-            # A letter (or the "...") only this input has was summed away: every
-            # element along it gets the same gradient. A ones tensor shaped like x brings the
+        if set(letters) - known:
+            # A letter only this input has was summed away: every element along
+            # it gets the same gradient. A ones tensor shaped like x brings the
             # letter back into the equation.
             operands.append(tf.ones_like(x))
             terms.append(sub)
