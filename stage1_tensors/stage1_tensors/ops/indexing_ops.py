@@ -155,7 +155,7 @@ def _strided_slice(xp, x, key):
 
 # --- normalising what users write inside [] ------------------------------------
 def _normalize_item(item):
-    if item is None or item is Ellipsis:
+    if item is None or item is Ellipsis or type(item) in (SliceSpec, IndexArray):
         return item
     if isinstance(item, (bool, np.bool_)):
         raise InvalidArgumentError(
