@@ -15,7 +15,7 @@ STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
 # Their import packages, e.g. stage1_tensors/stage1_tensors, for the doctests.
 PACKAGES := $(foreach s,$(STAGES),$(s)$(notdir $(patsubst %/,%,$(s))))
 
-.PHONY: demo test unit doctest notebooks docs-build docs bench venv clean
+.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs bench venv clean
 
 demo: $(STAMP)
 	$(PY) demo.py
@@ -32,6 +32,10 @@ doctest: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) -m pytest --nbval --nbval-current-env notebooks -q
+
+# After editing a notebook: re-run it and store its outputs for nbval.
+notebooks-execute: $(STAMP)
+	$(PY) notebooks/execute.py notebooks/*.ipynb
 
 docs-build: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
