@@ -170,11 +170,18 @@ def _cnn_case(tf, torch, repeat, min_time):
     if torch:
         impls["torch"], from_torch = _torch_cnn(torch, x, y, k1, c1, k2, c2, w, bias, n)
     results = {k: fn() for k, fn in impls.items()}
+    notes = []
+    agree("cnn", {k: results[k] for k in ("numpy", "ours")}, rtol=1e-4, atol=1e-6)
     if torch:
-        results["torch"] = from_torch(results["torch"])
-    agree("cnn", results, rtol=1e-3, atol=1e-5)
+        # oneDNN's convolution gradients differ from a plain float32 im2col by up
+        # to ~2e-3 of their size (other algorithms, other summation orders);
+        # ours match the NumPy floor to ~1e-7, so PyTorch is checked more loosely.
+        agree("cnn (PyTorch)", {"numpy": results["numpy"],
+                                "torch": from_torch(results["torch"])}, rtol=1e-2, atol=2e-3)
+        notes.append("PyTorch's conv gradients agree with the NumPy floor only to ~2e-3 "
+                     "(oneDNN), ours to ~1e-7")
     return Case("", impls, [Target("ours", "torch", 3.0, "CNN fwd+bwd <= 3x PyTorch")],
-                repeat=repeat, min_time=min_time)
+                notes=notes, repeat=repeat, min_time=min_time)
 
 
 def _torch_cnn(torch, x, y, k1, c1, k2, c2, w, bias, n):
