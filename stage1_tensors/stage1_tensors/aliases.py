@@ -6,10 +6,11 @@
 TensorShape([2, 2])
 """
 
+from . import math as _math
 from . import random as _random
 
 __all__ = ["random_normal", "random_uniform", "set_random_seed", "truncated_normal",
-           "random_shuffle", "multinomial"]
+           "random_shuffle", "multinomial", "log"]
 
 random_normal = _random.normal
 random_uniform = _random.uniform
@@ -17,3 +18,4 @@ set_random_seed = _random.set_seed
 truncated_normal = _random.truncated_normal
 random_shuffle = _random.shuffle
 multinomial = _random.categorical
+log = _math.log           # the seeds write tf.log(x) for tf.math.log(x)
