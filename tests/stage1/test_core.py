@@ -417,15 +417,29 @@ def test_comparison_with_none_is_identity_not_an_op():
 _uid = itertools.count()
 
 
-def _new_op(api_name="test_op", **kwargs):
-    """A fresh op with a unique name, so tests never collide in the registry."""
-    name = "TestCore%s%d" % (api_name.title().replace("_", ""), next(_uid))
-    return registry.define_op(name, api_name, **kwargs)
+@pytest.fixture
+def new_op():
+    """``new_op(api_name, **define_op_args)``: a fresh op, gone after the test.
+
+    Ops get unique names so tests never collide, and they are taken out of the
+    registry afterwards: other tests (stage 2's "every op has a gradient")
+    look at every registered op.
+    """
+    made = []
+
+    def make(api_name="test_op", **kwargs):
+        name = "TestCore%s%d" % (api_name.title().replace("_", ""), next(_uid))
+        op = registry.define_op(name, api_name, **kwargs)
+        made.append(op)
+        return op
+    yield make
+    for op in made:
+        registry._OPS.pop(op.name, None)
 
 
 @task2
-def test_define_op_registers_a_contract():
-    op = _new_op("twice", inputs=("x",), dtypes=dtypes.FLOATING)
+def test_define_op_registers_a_contract(new_op):
+    op = new_op("twice", inputs=("x",), dtypes=dtypes.FLOATING)
     assert registry.get_op(op.name) is op
     assert op.name in registry.all_ops()
     assert op.api_name == "twice" and op.inputs == ("x",)
@@ -452,8 +466,8 @@ def test_builtin_ops_are_registered_under_tensorflows_names():
 
 
 @task2
-def test_an_xp_kernel_serves_every_device_and_gets_the_array_module(on, backend):
-    op = _new_op("twice", inputs=("x",))
+def test_an_xp_kernel_serves_every_device_and_gets_the_array_module(on, backend, new_op):
+    op = new_op("twice", inputs=("x",))
     modules = []
 
     @op.kernel
@@ -469,8 +483,8 @@ def test_an_xp_kernel_serves_every_device_and_gets_the_array_module(on, backend)
 
 @task2
 @pytest.mark.parametrize("order", ["any first", "cpu first"])
-def test_a_device_kernel_wins_over_the_xp_kernel(order):
-    op = _new_op("which", inputs=("x",))
+def test_a_device_kernel_wins_over_the_xp_kernel(order, new_op):
+    op = new_op("which", inputs=("x",))
 
     def generic(xp, x):
         return xp.zeros_like(x)
@@ -489,8 +503,8 @@ def test_a_device_kernel_wins_over_the_xp_kernel(order):
 
 
 @task2
-def test_no_kernel_for_the_device_is_unimplemented():
-    op = _new_op("gpu_only", inputs=("x",))
+def test_no_kernel_for_the_device_is_unimplemented(new_op):
+    op = new_op("gpu_only", inputs=("x",))
     op.kernel(lambda xp, x: x, device="GPU")
     with pytest.raises(errors.UnimplementedError,
                        match="gpu_only: no kernel for device CPU; it has kernels for"):
@@ -498,9 +512,9 @@ def test_no_kernel_for_the_device_is_unimplemented():
 
 
 @task2
-def test_the_dtype_contract_is_checked_before_the_kernel():
+def test_the_dtype_contract_is_checked_before_the_kernel(new_op):
     calls = []
-    op = _new_op("float_only", inputs=("x",), dtypes=dtypes.FLOATING)
+    op = new_op("float_only", inputs=("x",), dtypes=dtypes.FLOATING)
     op.kernel(lambda xp, x: calls.append(x) or x)
     with pytest.raises(errors.InvalidArgumentError,
                        match="float_only: x has dtype int32, .* valid dtypes are "
@@ -510,8 +524,8 @@ def test_the_dtype_contract_is_checked_before_the_kernel():
 
 
 @task2
-def test_inputs_with_their_own_dtypes():
-    op = _new_op("pick", inputs=("params", "indices"),
+def test_inputs_with_their_own_dtypes(new_op):
+    op = new_op("pick", inputs=("params", "indices"),
                  input_dtypes={"indices": dtypes.INTEGER})
     op.kernel(lambda xp, params, indices: xp.take(params, indices))
     out = dispatch.execute(op, ([1.5, 2.5, 3.5], tf.constant([2, 0], dtype=tf.int64)))
@@ -524,8 +538,8 @@ def test_inputs_with_their_own_dtypes():
 
 
 @task2
-def test_variadic_ops_take_a_list():
-    op = _new_op("total", inputs=("inputs",), variadic=True)
+def test_variadic_ops_take_a_list(new_op):
+    op = new_op("total", inputs=("inputs",), variadic=True)
     op.kernel(lambda xp, *xs: sum(xs[1:], xs[0]))
     out = dispatch.execute(op, ([tf.constant([1.0]), 2.0, np.array([3.0], np.float32)],))
     assert out.dtype is tf.float32 and out.numpy()[0] == 6.0
@@ -538,7 +552,7 @@ def test_variadic_ops_take_a_list():
 
 
 @task2
-def test_check_hooks_see_arrays_and_attrs():
+def test_check_hooks_see_arrays_and_attrs(new_op):
     seen = []
 
     def check(values, attrs):
@@ -546,7 +560,7 @@ def test_check_hooks_see_arrays_and_attrs():
         if attrs["k"] < 0:
             raise errors.InvalidArgumentError("shift: k must be >= 0, got %d" % attrs["k"])
 
-    op = _new_op("shift", inputs=("x",), check=check)
+    op = new_op("shift", inputs=("x",), check=check)
     op.kernel(lambda xp, x, k: x + k)
     assert dispatch.execute(op, (tf.constant(1),), {"k": 2}).numpy() == 3
     assert seen == [(np.ndarray, {"k": 2})]
@@ -560,8 +574,8 @@ def test_check_hooks_see_arrays_and_attrs():
                                        ValueError("operands could not be broadcast"),
                                        ZeroDivisionError("division by zero")],
                          ids=lambda e: type(e).__name__)
-def test_kernel_failures_reach_the_user_as_teaching_errors(exception):
-    op = _new_op("fragile", inputs=("x", "y"))
+def test_kernel_failures_reach_the_user_as_teaching_errors(exception, new_op):
+    op = new_op("fragile", inputs=("x", "y"))
 
     @op.kernel
     def _fragile(xp, x, y, **attrs):
@@ -576,8 +590,8 @@ def test_kernel_failures_reach_the_user_as_teaching_errors(exception):
 
 
 @task2
-def test_kernel_op_errors_pass_through_untouched():
-    op = _new_op("strict", inputs=("x",))
+def test_kernel_op_errors_pass_through_untouched(new_op):
+    op = new_op("strict", inputs=("x",))
     problem = errors.InvalidArgumentError("strict: exactly this message", op="strict")
 
     @op.kernel
@@ -590,8 +604,8 @@ def test_kernel_op_errors_pass_through_untouched():
 
 
 @task2
-def test_multi_output_ops_return_lists_of_tensors():
-    op = _new_op("split_sign", inputs=("x",), num_outputs=2)
+def test_multi_output_ops_return_lists_of_tensors(new_op):
+    op = new_op("split_sign", inputs=("x",), num_outputs=2)
     op.kernel(lambda xp, x: (xp.maximum(x, 0), xp.minimum(x, 0)))
     pos, neg = dispatch.execute(op, ([-1.0, 2.0],))
     assert isinstance(pos, Tensor) and isinstance(neg, Tensor)
@@ -688,8 +702,8 @@ def test_failed_ops_are_not_observed():
 
 
 @task2
-def test_observers_see_the_outputs_of_multi_output_ops():
-    op = _new_op("halves", inputs=("x",), num_outputs=2)
+def test_observers_see_the_outputs_of_multi_output_ops(new_op):
+    op = new_op("halves", inputs=("x",), num_outputs=2)
     op.kernel(lambda xp, x: (x[:1], x[1:]))
     seen = []
     with dispatch.observing(lambda o, i, a, outputs: seen.append(outputs)):
