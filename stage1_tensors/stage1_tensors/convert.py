@@ -235,9 +235,8 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
 
     >>> import stage1_tensors as tf
     >>> tf.convert_to_tensor([[1, 2], [3, 4]])
-    tf.Tensor(
-    [[1 2]
-     [3 4]], shape=(2, 2), dtype=int32)
+    tf.Tensor([[1 2]
+               [3 4]], shape=(2, 2), dtype=int32)
     >>> tf.convert_to_tensor(2, dtype=tf.float64)
     tf.Tensor(2.0, shape=(), dtype=float64)
     """
@@ -269,9 +268,8 @@ def constant(value, dtype=None, shape=None, name=None):
 
     >>> import stage1_tensors as tf
     >>> tf.constant([[1, 2], [3, 4]])
-    tf.Tensor(
-    [[1 2]
-     [3 4]], shape=(2, 2), dtype=int32)
+    tf.Tensor([[1 2]
+               [3 4]], shape=(2, 2), dtype=int32)
     >>> tf.constant(0.5, shape=(2,))
     tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
     """

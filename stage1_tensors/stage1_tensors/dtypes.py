@@ -24,7 +24,7 @@ class DType:
     """An element type, such as ``float32``.
 
     >>> import stage1_tensors as tf
-    >>> tf.float32.is_floating, tf.int32.is_integer, tf.float32.size
+    >>> tf.float32.is_floating, tf.float32.is_integer, tf.float32.size
     (True, False, 4)
     """
 

@@ -80,9 +80,8 @@ class Tensor:
     >>> import stage1_tensors as tf
     >>> a = tf.constant([[1, 2], [3, 4]])
     >>> print(a * (a + 1))
-    tf.Tensor(
-    [[ 2  6]
-     [12 20]], shape=(2, 2), dtype=int32)
+    tf.Tensor([[ 2  6]
+               [12 20]], shape=(2, 2), dtype=int32)
     >>> a.numpy()
     array([[1, 2],
            [3, 4]], dtype=int32)
