@@ -31,6 +31,8 @@ def fence_doctests(text):
 class DoctestFences(griffe.Extension):
     """Fences doctest examples in every docstring griffe loads."""
 
-    def on_object(self, *, obj, **kwargs):
+    # on_instance runs once for every object as it is created, packages
+    # included (on_object skips the root package).
+    def on_instance(self, *, obj, **kwargs):
         if obj.docstring is not None and ">>>" in obj.docstring.value:
             obj.docstring.value = fence_doctests(obj.docstring.value)
