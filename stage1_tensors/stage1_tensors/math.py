@@ -18,9 +18,10 @@ from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import __all__ as _reduction
 from .ops.unary_ops import *  # noqa: F401,F403
 from .ops.unary_ops import __all__ as _unary
+from .ops.array_ops import where  # noqa: F401  (API.md lists it with the math ops)
 
-# Not math in TensorFlow's namespace: tf.clip_by_value and tf.cast live at the top.
-_NOT_MATH = {"cast", "saturate_cast", "clip_by_value", "clip_by_norm"}
+# Casts are not math in TensorFlow's namespace: tf.cast lives at the top only.
+_NOT_MATH = {"cast", "saturate_cast"}
 
-__all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction))
-                 - _NOT_MATH)
+__all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction)
+                  | {"where"}) - _NOT_MATH)

@@ -218,3 +218,14 @@ def test_bad_calls_raise_errors_that_name_the_op(call, op, mentions):
     assert message.startswith(op + ":"), message
     for word in mentions:
         assert word in message, message
+
+
+@pytest.mark.parametrize("name,reference", [("is_nan", np.isnan), ("is_inf", np.isinf),
+                                            ("is_finite", np.isfinite)])
+def test_float_value_questions(on, name, reference):
+    x = np.array([[0.0, np.nan], [np.inf, -np.inf]], np.float32)
+    got = getattr(tf.math, name)(on(x))
+    assert got.dtype == tf.bool
+    np.testing.assert_array_equal(got.numpy(), reference(x))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=name + ": .*int32"):
+        getattr(tf.math, name)([1])

@@ -22,7 +22,7 @@ __all__ = [
     "negative", "abs", "logical_not", "sign", "square", "sqrt", "rsqrt",
     "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sigmoid",
     "reciprocal", "floor", "ceil", "round", "erf", "cast", "saturate_cast",
-    "clip_by_value", "clip_by_norm",
+    "clip_by_value", "clip_by_norm", "is_nan", "is_inf", "is_finite",
 ]
 
 
@@ -106,6 +106,45 @@ def _erf(xp, x):
     else:
         from cupyx.scipy.special import erf
     return erf(x).astype(x.dtype, copy=False)
+
+
+# --- questions about float values (bool results) --------------------------------
+IsNan = _unary("IsNan", "is_nan", FLOATING)
+IsInf = _unary("IsInf", "is_inf", FLOATING)
+IsFinite = _unary("IsFinite", "is_finite", FLOATING)
+IsNan.kernel(lambda xp, x: xp.isnan(x))
+IsInf.kernel(lambda xp, x: xp.isinf(x))
+IsFinite.kernel(lambda xp, x: xp.isfinite(x))
+
+
+def is_nan(x, name=None):
+    """Whether each element is NaN (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.is_nan([1.0, float("nan")])
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """
+    return execute(IsNan, (x,))
+
+
+def is_inf(x, name=None):
+    """Whether each element is +inf or -inf (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.is_inf([1.0, float("-inf")])
+    tf.Tensor([False  True], shape=(2,), dtype=bool)
+    """
+    return execute(IsInf, (x,))
+
+
+def is_finite(x, name=None):
+    """Whether each element is neither NaN nor infinite (floats only).
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.is_finite([1.0, float("inf"), float("nan")])
+    tf.Tensor([ True False False], shape=(3,), dtype=bool)
+    """
+    return execute(IsFinite, (x,))
 
 
 # --- casts ---------------------------------------------------------------------------

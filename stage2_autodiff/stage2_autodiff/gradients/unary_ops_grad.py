@@ -149,6 +149,7 @@ def _clip_by_value_grad(op, grad):
 
 
 # Piecewise constant: their derivative is 0 almost everywhere and undefined at
-# the jumps; TensorFlow gives None for them, and so do we. LogicalNot is bool.
-for _name in ("Floor", "Ceil", "Round", "LogicalNot"):
+# the jumps; TensorFlow gives None for them, and so do we. The rest answer
+# yes/no questions (bool results).
+for _name in ("Floor", "Ceil", "Round", "LogicalNot", "IsNan", "IsInf", "IsFinite"):
     no_gradient(_name)
