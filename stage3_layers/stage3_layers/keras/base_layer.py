@@ -139,6 +139,7 @@ class Layer:
     _batch_input_shape = None
     _build_input_shape = None
     _output_shape = None
+    _output_raw_shape = (None,)
     _scoped = True          # does this layer prefix its sublayers' variable names?
     _auto_building = False  # True while __call__ runs build() on first use
 
@@ -233,14 +234,12 @@ class Layer:
     def _autocast(self, inputs):
         """Converts arrays and lists to tensors and casts floats to the layer dtype."""
         if isinstance(inputs, tf.Tensor):
-            dtype = inputs.dtype
-            if dtype.is_floating and dtype.name != self.dtype:
+            dtype = inputs._value.dtype
+            if dtype.kind == "f" and dtype.name != self.dtype:
                 return tf.cast(inputs, self.dtype)
             return inputs
-        if isinstance(inputs, tf.Variable):
-            return self._autocast(inputs.read_value())
         if isinstance(inputs, (list, tuple)) and inputs and all(
-                isinstance(x, (tf.Tensor, tf.Variable)) for x in inputs):
+                isinstance(x, tf.Tensor) for x in inputs):
             return type(inputs)(self._autocast(x) for x in inputs)
         if isinstance(inputs, dict):
             return {k: self._autocast(v) for k, v in inputs.items()}
@@ -287,6 +286,13 @@ class Layer:
         return error
 
     def _record_output_shape(self, outputs):
+        if isinstance(outputs, tf.Tensor):
+            # The common case, kept cheap: nothing to do when the shape
+            # (apart from the batch size) is the one seen last time.
+            raw = outputs._value.shape
+            if raw[1:] == self._output_raw_shape[1:] and len(raw) == len(self._output_raw_shape):
+                return
+            self._output_raw_shape = raw
         shape = _nested_output_shape(outputs)
         previous = self._output_shape
         if previous is None:
@@ -330,22 +336,21 @@ class Layer:
         """Old name of ``add_weight`` (the seeds use it)."""
         return self.add_weight(*args, **kwargs)
 
-    def _layer_variables(self):
-        """This layer's own variables: made by add_weight, then assigned ones."""
-        own = list(self.__dict__.get("_own_weights", ()))
-        known = {id(v) for v in own}
-        own += [v for v in tracking.attribute_variables(self) if id(v) not in known]
-        return own
-
     def _collect(self, want_trainable, seen):
         out = []
-        frozen = not self.trainable
-        for v in self._layer_variables():
-            is_trainable = v.trainable and not frozen
+        frozen = not self._trainable
+        held = tracking.tracked(self)
+        # Own variables first (add_weight's, then assigned ones), then sublayers'.
+        own = list(self.__dict__.get("_own_weights", ()))
+        own += [x for x in held if isinstance(x, tf.Variable)]
+        for v in own:
+            is_trainable = v._trainable and not frozen
             if is_trainable == want_trainable and id(v) not in seen:
                 seen.add(id(v))
                 out.append(v)
-        for layer in tracking.sublayers(self):
+        for layer in held:
+            if isinstance(layer, tf.Variable):
+                continue
             if frozen and want_trainable:
                 continue
             if frozen:          # everything below a frozen layer is frozen
@@ -467,6 +472,9 @@ class Layer:
         """The output shape for ``input_shape``, found by calling the layer on zeros."""
         shape = tuple(1 if d is None else d for d in input_shape)
         return _shapes_of(self(tf.zeros(shape, dtype=self.dtype)))
+
+
+tracking.tracked_types = (tf.Variable, Layer)
 
 
 def _shapes_of(value):

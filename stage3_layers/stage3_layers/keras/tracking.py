@@ -18,33 +18,34 @@ and a layer that never called ``super().__init__()`` is tracked all the same.
 
 from stage2_autodiff import Variable
 
-__all__ = ["sublayers", "attribute_variables", "walk"]
+__all__ = ["sublayers", "attribute_variables", "tracked", "walk"]
 
 # Bookkeeping attributes of Layer that hold no state of the user's model.
-_SKIP = frozenset(["_own_weights", "_call_signature", "_input_spec_",
-                   "_output_shapes", "_inbound"])
+_SKIP = frozenset(["_own_weights", "_build_input_shape", "_output_shape",
+                   "_output_raw_shape", "input_spec", "_name", "_dtype"])
+_CONTAINERS = (list, tuple, dict)
+# base_layer.py puts Layer here (it cannot be imported from this module: cycle).
+tracked_types = (Variable,)
 
 
 def walk(value, found, seen):
     """Appends to ``found`` every Layer or Variable inside ``value`` (not below a Layer)."""
-    from .base_layer import Layer
-    key = id(value)
-    if key in seen:
-        return
-    if isinstance(value, (Layer, Variable)):
-        seen.add(key)
-        found.append(value)
-    elif isinstance(value, (list, tuple)):
-        seen.add(key)
-        for item in value:
-            walk(item, found, seen)
-    elif isinstance(value, dict):
-        seen.add(key)
-        for item in value.values():
-            walk(item, found, seen)
+    kind = type(value)
+    if kind in _CONTAINERS:            # exactly list/tuple/dict: shapes are not walked
+        key = id(value)
+        if key not in seen:
+            seen.add(key)
+            for item in (value.values() if kind is dict else value):
+                walk(item, found, seen)
+    elif isinstance(value, tracked_types):
+        key = id(value)
+        if key not in seen:
+            seen.add(key)
+            found.append(value)
 
 
-def _tracked(layer):
+def tracked(layer):
+    """Layers and Variables held by ``layer``'s attributes, in assignment order."""
     found, seen = [], {id(layer)}
     for name, value in vars(layer).items():
         if name not in _SKIP:
@@ -57,10 +58,9 @@ def sublayers(layer):
 
     A layer held twice (reused) appears once.
     """
-    from .base_layer import Layer
-    return [x for x in _tracked(layer) if isinstance(x, Layer)]
+    return [x for x in tracked(layer) if not isinstance(x, Variable)]
 
 
 def attribute_variables(layer):
     """The variables assigned to ``layer``'s attributes (e.g. ``self.w = tf.Variable(1.)``)."""
-    return [x for x in _tracked(layer) if isinstance(x, Variable)]
+    return [x for x in tracked(layer) if isinstance(x, Variable)]
