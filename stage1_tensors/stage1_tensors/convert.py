@@ -18,7 +18,7 @@ tf.int32
 import numpy as np
 
 from . import dtypes as _dtypes
-from .backends import _BY_TYPE, backend_of, default_backend
+from .backends import _BY_TYPE, NUMPY, backend_of, default_backend
 from .errors import InvalidArgumentError
 from .tensor import Tensor
 
@@ -98,14 +98,35 @@ def to_array(value, dtype=None, where="convert_to_tensor"):
     return _python_to_array(value, dtype, where)
 
 
-def _anchor_dtype(items):
-    """The dtype Python numbers should adopt: that of the first tensor or array."""
+def _anchor(items):
+    """The first tensor's or array's value among ``items``, or None."""
     for x in items:
         if isinstance(x, Tensor):
-            return x._value.dtype
+            return x._value
         if backend_of(x) is not None and not isinstance(x, np.generic):
-            return x.dtype
+            return x
     return None
+
+
+def _convert_group(items, where, fallback_backend=None):
+    """Arrays for inputs that share one dtype.
+
+    Python values adopt the dtype and the device of the first tensor or array
+    among them; if there is none, the first value's own conversion sets the
+    dtype for the rest (as in TensorFlow: ``tf.add([1.5], 2)`` is float32) and
+    they go to ``fallback_backend`` (default: the default device).
+    """
+    anchor = _anchor(items)
+    if anchor is None:
+        dtype = _python_to_array(items[0], None, where).dtype
+        backend = fallback_backend or default_backend()
+    else:
+        dtype, backend = anchor.dtype, backend_of(anchor)
+    values = [to_array(x, dtype, where) for x in items]
+    if backend is not NUMPY:    # converted Python values join the anchor's device
+        values = [backend.xp.asarray(v) if v is not x and not isinstance(x, Tensor)
+                  else v for x, v in zip(items, values)]
+    return values
 
 
 def op_inputs(op, inputs):
@@ -165,8 +186,7 @@ def _convert_mixed(op, items):
         raise InvalidArgumentError(
             "%s: expected a list of tensors, got %s" % (op.api_name, _describe(items)),
             op=op.api_name)
-    anchor = _anchor_dtype(items)
-    return [to_array(x, anchor, op.api_name) for x in items]
+    return _convert_group(items, op.api_name)
 
 
 def _convert_per_input(op, items):
@@ -175,30 +195,32 @@ def _convert_per_input(op, items):
             "%s: expected %d inputs (%s), got %d"
             % (op.api_name, len(op.inputs), ", ".join(op.inputs), len(items)),
             op=op.api_name)
-    shared = [x for x, spec in zip(items, op.specs) if spec is None]
-    anchor = _anchor_dtype(shared)
+    anchor = _anchor(items)
+    backend = backend_of(anchor) if anchor is not None else default_backend()
+    shared_items = [x for x, spec in zip(items, op.specs) if spec is None]
+    shared = iter(_convert_group(shared_items, op.api_name, backend)
+                  if shared_items else ())
     values = []
-    t_dtype = None
-    for name, x, spec in zip(op.inputs, items, op.specs):
-        v = to_array(x, anchor if spec is None else None, op.api_name)
+    for x, spec in zip(items, op.specs):
         if spec is None:
-            if t_dtype is None:
-                t_dtype = v.dtype
-            elif v.dtype != t_dtype:
-                raise _dtype_mismatch(op, [to_array(y, anchor, op.api_name)
-                                           for y, s in zip(items, op.specs) if s is None],
-                                      [n for n, s in zip(op.inputs, op.specs) if s is None])
-            allowed = op.dtypes
-        else:
-            allowed = spec
+            values.append(next(shared))
+            continue
+        v = to_array(x, None, op.api_name)
+        if backend is not NUMPY and v is not x and not isinstance(x, Tensor):
+            v = backend.xp.asarray(v)
+        values.append(v)
+    shared_values = [v for v, spec in zip(values, op.specs) if spec is None]
+    if any(v.dtype != shared_values[0].dtype for v in shared_values):
+        raise _dtype_mismatch(op, shared_values,
+                              [n for n, spec in zip(op.inputs, op.specs) if spec is None])
+    for name, v, spec in zip(op.inputs, values, op.specs):
+        allowed = op.dtypes if spec is None else spec
         if v.dtype not in allowed:
             raise _dtype_not_allowed(op, name, v.dtype, allowed)
-        values.append(v)
     if not values:
         return default_backend(), values
-    backend = backend_of(values[0])
     _check_devices(op, values)
-    return backend, values
+    return backend_of(values[0]), values
 
 
 def _dtype_mismatch(op, values, names=None):
