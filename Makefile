@@ -48,18 +48,22 @@ bench: $(STAMP)
 
 venv: $(STAMP)
 
-# Stages install editable in "compat" mode (a plain path entry): the default
-# import hook loses to the folder of the same name when run from the repo root.
 # Re-run only when the tool list or a stage's pyproject.toml changes (or a new
 # stage appears); otherwise the stamp makes a second `make test` start at once.
+# Stages install editable, and their folders also go on sys.path through a .pth
+# file: setuptools' editable import hook alone loses to the same-named folder
+# (a namespace package) whenever the repo root is on sys.path, as it is for
+# pytest, `python demo.py` and notebooks started here.
 $(STAMP): requirements-dev.txt $(addsuffix pyproject.toml,$(STAGES))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 	  "Python 3.11 or newer is needed, found " + sys.version.split()[0] + \
 	  "; run make PYTHON=/path/to/python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt \
-	  --config-settings editable_mode=compat $(addprefix -e ./,$(STAGES))
+	$(PY) -m pip install --quiet -r requirements-dev.txt $(addprefix -e ./,$(STAGES))
+	$(PY) -c 'import pathlib, sys, sysconfig; \
+	  pathlib.Path(sysconfig.get_path("purelib"), "course_stages.pth").write_text( \
+	  "".join(str(pathlib.Path(s).resolve()) + "\n" for s in sys.argv[1:]))' $(STAGES)
 	touch $@
 
 clean:
