@@ -165,3 +165,20 @@ def test_bad_calls_raise_teaching_errors(name, call, words):
         call()
     for word in words:
         assert word in str(info.value), "%r not in %r" % (word, str(info.value))
+
+
+def test_generators_serve_each_array_module(backend, on):
+    xp = backend.xp
+    u = random.uniform_array(xp, (3, 2), "float16", seed=2)
+    z = random.normal_array(xp, (4,), "float64")
+    assert isinstance(u, xp.ndarray) and u.dtype == np.float16 and u.shape == (3, 2)
+    assert isinstance(z, xp.ndarray) and z.dtype == np.float64
+    tf.random.set_seed(1234)
+    np.testing.assert_array_equal(tf.constant(random.uniform_array(xp, (3, 2), "float16",
+                                                                   seed=2)).numpy(),
+                                  tf.constant(u).numpy())
+    shuffled = tf.random.shuffle(on(np.arange(5)))
+    assert shuffled.device == on(np.arange(1)).device
+    assert sorted(shuffled.numpy().tolist()) == [0, 1, 2, 3, 4]
+    samples = tf.random.categorical(on(np.zeros((2, 3), np.float32)), 5)
+    assert samples.device == shuffled.device and samples.shape == (2, 5)

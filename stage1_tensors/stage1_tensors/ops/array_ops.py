@@ -760,8 +760,7 @@ MirrorPad = define_op("MirrorPad", "pad", inputs=("input",), check=_check_pad)
 def _pad(xp, x, paddings, constant_values):
     if not paddings:
         return x
-    value = xp.asarray(constant_values).astype(x.dtype)
-    return xp.pad(x, paddings, mode="constant", constant_values=value)
+    return xp.pad(x, paddings, mode="constant", constant_values=constant_values)
 
 
 @MirrorPad.kernel

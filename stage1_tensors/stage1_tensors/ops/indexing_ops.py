@@ -70,9 +70,10 @@ def _array_key(xp, key):
 
 def scatter_add(xp, target, index, values):
     """``target[index] += values``, where repeated indices all add up (in place)."""
-    if xp is np:
-        np.add.at(target, index, values)
-    else:                        # CuPy spells np.add.at differently
+    add_at = getattr(xp.add, "at", None)
+    if add_at is not None:
+        add_at(target, index, values)
+    else:                        # CuPy before version 13 has no add.at
         import cupyx
         cupyx.scatter_add(target, index, values)
 

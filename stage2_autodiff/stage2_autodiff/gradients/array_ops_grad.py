@@ -134,8 +134,11 @@ def _gather_grad(op, grad):
     ids = indices
     batch = int(np.prod(p_shape[:batch_dims]))
     if batch_dims:
-        number = tf.reshape(tf.range(batch, dtype=indices.dtype),
-                            p_shape[:batch_dims] + (1,) * n_inner)
+        # Each index's batch number, made from ``indices`` itself (not tf.range)
+        # so that it lives on the same device: a running count of ones down the rows.
+        inner_size = int(np.prod(_shape(indices)[batch_dims:]))
+        per_row = tf.reshape(tf.ones_like(indices), (batch, inner_size))
+        number = tf.reshape(tf.cumsum(per_row, axis=0) - 1, _shape(indices))
         ids = indices + number * rows
     summed = tf.unsorted_segment_sum(grad, ids, batch * rows)
     summed = tf.reshape(summed, p_shape[:batch_dims] + (rows,) + p_shape[batch_dims:axis]
