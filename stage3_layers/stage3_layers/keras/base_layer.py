@@ -104,6 +104,9 @@ def _shape_text(shape):
         if len(shape) != 1 else "(%s,)" % ("None" if shape[0] is None else shape[0])
 
 
+_FLOAT_DTYPES = {name: np.dtype(name) for name in ("float16", "float32", "float64")}
+
+
 def _wants_training(layer):
     """Whether ``layer.call`` takes a ``training`` argument (cached per class)."""
     cls = type(layer)
@@ -235,7 +238,7 @@ class Layer:
         """Converts arrays and lists to tensors and casts floats to the layer dtype."""
         if isinstance(inputs, tf.Tensor):
             dtype = inputs._value.dtype
-            if dtype.kind == "f" and dtype.name != self.dtype:
+            if dtype.kind == "f" and dtype != _FLOAT_DTYPES.get(self.dtype):
                 return tf.cast(inputs, self.dtype)
             return inputs
         if isinstance(inputs, (list, tuple)) and inputs and all(
