@@ -135,12 +135,12 @@ class _Pooling2D(Layer):
                                 padding=self.padding)
 
 
-class MaxPool2D(_Pooling2D):
+class MaxPooling2D(_Pooling2D):
     """The maximum of each ``pool_size`` window (stride defaults to the window).
 
     >>> import stage3_layers as tf
     >>> x = tf.reshape(tf.range(16.0), [1, 4, 4, 1])
-    >>> tf.keras.layers.MaxPool2D()(x)[0, :, :, 0]
+    >>> tf.keras.layers.MaxPooling2D()(x)[0, :, :, 0]
     tf.Tensor([[ 5.  7.]
                [13. 15.]], shape=(2, 2), dtype=float32)
     """
@@ -161,5 +161,5 @@ class AveragePooling2D(_Pooling2D):
     _pool = staticmethod(tf.nn.avg_pool2d)
 
 
-MaxPooling2D = MaxPool2D
+MaxPool2D = MaxPooling2D
 AvgPool2D = AveragePooling2D
