@@ -18,6 +18,8 @@ import numbers
 
 import numpy as np
 
+from .. import random as _random
+from ..convert import convert_to_tensor
 from ..dispatch import execute
 from ..dtypes import FLOATING, INTEGER, NUMERIC
 from ..errors import InvalidArgumentError
@@ -459,7 +461,6 @@ def bias_add(value, bias, data_format=None, name=None):
 
 # --- composites of public ops ----------------------------------------------
 def _require_floating(x, op_name):
-    from ..convert import convert_to_tensor
     x = convert_to_tensor(x)
     if x.dtype._np not in FLOATING:
         raise InvalidArgumentError(
@@ -480,7 +481,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     >>> sorted(set(y.numpy().tolist()))
     [0.0, 2.0]
     """
-    from .. import random as _random
     x = _require_floating(x, "dropout")
     if hasattr(rate, "numpy"):
         rate = rate.numpy()
