@@ -28,6 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402,F401  (makes the stage packages importable)
+import timing  # noqa: E402
 from timing import compare, format_seconds  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -151,7 +152,10 @@ def profile(fn, title, calls=20000, top=18):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cprofile", action="store_true", help="also run cProfile")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="cpu",
+                        help="cpu (default: robust while other programs run) or wall")
     args = parser.parse_args()
+    timing.use_clock(args.clock)
     dispatch_breakdown()
     tape_breakdown()
     count_ops()

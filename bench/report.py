@@ -80,15 +80,18 @@ def markdown_section(title, results, notes, date):
     labels = _columns(results)
     peers = [p for p in _PEERS if p in labels]
     header = (["case"] + [_label(label) for label in labels] + ["ours / NumPy"]
-              + ["ours / %s" % _label(p) for p in peers])
-    out = ["## %s" % title, "", "Measured %s." % date, "",
+              + ["ours / %s" % _label(p) for p in peers] + ["spread"])
+    out = ["## %s" % title, "", "Measured %s. *spread*: the largest interquartile "
+           "range of the case's repeats, relative to their median." % date, "",
            "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for (case, timings), (name, cells, ratio, _) in zip(results, _rows(results)):
         peer_ratios = ["%.2fx" % (timings["ours"].median / timings[p].median)
                        if timings and p in timings and "ours" in timings else "-"
                        for p in peers]
+        spread = ("%.0f%%" % (100 * max(t.spread for t in timings.values()))
+                  if timings else "-")
         out.append("| " + " | ".join([name] + [cells.get(label, "-") for label in labels]
-                                      + [ratio] + peer_ratios) + " |")
+                                      + [ratio] + peer_ratios + [spread]) + " |")
     targets = [(name, o) for name, _, _, outcomes in _rows(results)
                for o in outcomes if not isinstance(o, str)]
     if targets:

@@ -26,6 +26,28 @@ import time
 # be set before torch is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _limit_threads(argv):
+    """Applies ``--threads N`` before NumPy or PyTorch load their thread pools.
+
+    One thread per library is the robust choice on a busy machine: a BLAS
+    thread that waits for a descheduled sibling spins, which makes multi-threaded
+    timings swing by 10x while other programs run.
+    """
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
+            argv[i + 1] if arg == "--threads" and i + 1 < len(argv) else None)
+        if value is not None and value.isdigit():
+            for name in _THREAD_VARIABLES:
+                os.environ[name] = value
+            return int(value)
+    return None
+
+
+_THREADS = _limit_threads(sys.argv[1:]) if __name__ == "__main__" else None
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
 _STAGE_DIRS = ("stage1_tensors", "stage2_autodiff", "stage3_layers")
@@ -46,6 +68,7 @@ import machine  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 from cases import Skip  # noqa: E402
+import timing  # noqa: E402
 from timing import compare  # noqa: E402
 
 STAGES = {1: "stage1_cases", 2: "stage2_cases", 3: "stage3_cases"}
@@ -76,6 +99,14 @@ def run_stage(number, quick):
     return module.TITLE, results, notes
 
 
+def _load():
+    """The 1-minute load average: above ~0.5 on a small machine, numbers are noisy."""
+    try:
+        return "%.2f" % os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stage", type=int, action="append", choices=sorted(STAGES),
@@ -85,11 +116,29 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats and a 20-step matmul chain (a smoke test; "
                              "not for RESULTS.md)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall time (default), or this process's CPU time, which other "
+                             "programs running at the same time disturb much less")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for NumPy's BLAS and PyTorch (default: the libraries' own "
+                             "choice); 1 gives stable numbers on a busy machine")
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        if args.threads != _THREADS:
+            parser.error("--threads must be given on the command line (it is applied "
+                         "before NumPy is imported)")
+        torch = peers.torch()
+        if torch is not None:
+            torch.set_num_threads(args.threads)
     if args.write and args.quick:
         parser.error("--quick numbers are too rough for RESULTS.md; drop one of them")
 
-    date = time.strftime("%Y-%m-%d")
+    timing.use_clock(args.clock)
+    load = _load()
+    date = "%s, %s clock, %s, load average %s at the start" % (
+        time.strftime("%Y-%m-%d %H:%M"), args.clock,
+        "%d thread(s) per library" % args.threads if args.threads else "default threads",
+        load)
     sections = []
     for number in args.stage or sorted(STAGES):
         print("Stage %d" % number, flush=True)
@@ -103,6 +152,7 @@ def main(argv=None):
         sections.append(("stage%d" % number,
                          report.markdown_section(title, results, notes, date)))
     rows = machine.describe(peers.versions())
+    print("Load average at the end: %s" % _load())
     print("Machine: " + "; ".join("%s %s" % row for row in rows))
     if args.write:
         for key, section in sections:
