@@ -169,7 +169,7 @@ class GradientTape:
         >>> print(tape.gradient(y, x))
         tf.Tensor([2. 4.], shape=(2,), dtype=float32)
         """
-        for t in nest.flatten(tensor):
+        for t in (tensor,) if isinstance(tensor, Tensor) else nest.flatten(tensor):
             if not isinstance(t, Tensor):
                 raise TypeError(
                     "watch: expected a Tensor or Variable (or a list of them), got %r "
@@ -310,6 +310,8 @@ class GradientTape:
             self._release()
 
     def _seeds(self, target, output_gradients):
+        if output_gradients is None and isinstance(target, Tensor):
+            return {id(target): ones_for(target)}       # the common case
         targets = nest.flatten(target)
         if output_gradients is None:
             grads = [None] * len(targets)
@@ -348,6 +350,8 @@ class GradientTape:
 
 
 def _unconnected(value):
+    if value is UnconnectedGradients.NONE:
+        return value
     try:
         return UnconnectedGradients(value)
     except ValueError:

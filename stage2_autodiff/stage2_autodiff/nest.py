@@ -27,7 +27,14 @@ def flatten(structure):
     >>> nest.flatten([1, (2, [3])])
     [1, 2, 3]
     """
-    if not _is_nested(structure):
+    kind = type(structure)
+    if kind is list or kind is tuple:
+        for item in structure:          # fast path: a flat list of leaves
+            if _is_nested(item):
+                break
+        else:
+            return list(structure)
+    elif not _is_nested(structure):
         return [structure]
     flat, stack = [], [structure]
     while stack:                          # iterative: deep nesting is fine
@@ -48,6 +55,10 @@ def pack_sequence_as(structure, flat):
     >>> nest.pack_sequence_as([0, (0, 0)], [1, 2, 3])
     [1, (2, 3)]
     """
+    if not _is_nested(structure):
+        return flat[0]
+    if type(structure) is list and not any(_is_nested(x) for x in structure):
+        return list(flat)
     leaves = iter(flat)
 
     def pack(item):
