@@ -13,12 +13,13 @@ the dispatcher hands it, so it serves NumPy and CuPy alike.
 ...     return xp.add(x, x)
 >>> registry.get_op("DocTwice").api_name
 'twice'
+>>> registry.remove_op("DocTwice")     # toy ops can be taken out again
 """
 
 from . import dtypes as _dtypes
 from .errors import NotFoundError
 
-__all__ = ["Op", "define_op", "get_op", "all_ops"]
+__all__ = ["Op", "define_op", "get_op", "all_ops", "remove_op"]
 
 _OPS = {}
 
@@ -82,6 +83,7 @@ def define_op(name, api_name, inputs=("x", "y"), dtypes=_dtypes.ALL_NUMPY,
     >>> from stage1_tensors import registry
     >>> registry.define_op("DocNeg", "doc_neg", inputs=("x",)).name
     'DocNeg'
+    >>> registry.remove_op("DocNeg")
     """
     if name in _OPS:
         raise ValueError("op %r is already defined" % name)
@@ -113,3 +115,17 @@ def all_ops():
     True
     """
     return dict(_OPS)
+
+
+def remove_op(name):
+    """Takes the op called ``name`` out of the registry (for toy ops in examples,
+    notebooks and tests; the library's own ops stay).
+
+    >>> from stage1_tensors import registry
+    >>> _ = registry.define_op("DocToy", "toy", inputs=("x",))
+    >>> registry.remove_op("DocToy")
+    >>> "DocToy" in registry.all_ops()
+    False
+    """
+    if _OPS.pop(name, None) is None:
+        raise NotFoundError("no op named %r is registered" % (name,))
