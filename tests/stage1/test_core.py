@@ -14,6 +14,7 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import stage1_tensors as tf
 from stage1_tensors import dispatch, dtypes, errors, registry
@@ -198,6 +199,27 @@ def test_as_dtype_rejects_with_the_valid_list(bad):
 def test_python_and_numpy_values_get_tensorflows_dtypes(value, dtype):
     assert tf.constant(value).dtype is dtype
     assert tf.convert_to_tensor(value).dtype is dtype
+
+
+@task1
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(st.integers(min_value=-2**63, max_value=2**63 - 1))
+def test_python_ints_are_int32_unless_they_do_not_fit(n):
+    t = tf.constant(n)
+    assert t.dtype is (tf.int32 if -2**31 <= n < 2**31 else tf.int64)
+    assert int(t) == n
+
+
+@task1
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(st.integers(min_value=-1000, max_value=1000))
+def test_a_scalar_joins_an_int8_tensor_exactly_when_it_fits(n):
+    t = tf.constant([0], dtype=tf.int8)
+    if -128 <= n <= 127:
+        assert (t + n).dtype is tf.int8 and int((t + n)[0]) == n
+    else:
+        with pytest.raises(errors.InvalidArgumentError, match="to int8 without losing"):
+            t + n
 
 
 @task1
