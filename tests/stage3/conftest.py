@@ -57,3 +57,14 @@ def check_layer_gradients(layer, x, rtol=1e-5, atol=1e-6, **call_kwargs):
 @pytest.fixture
 def layer_gradients():
     return check_layer_gradients
+
+
+@pytest.fixture
+def place(backend):
+    """``place(layer)``: moves a built layer's variables to the test's backend
+    (stage 5 will place variables on the GPU itself; until then the tests do)."""
+    def move(layer):
+        for variable in layer.weights:
+            variable.assign(backend.xp.asarray(variable.numpy()))
+        return layer
+    return move

@@ -16,14 +16,14 @@ def relu(x):
 @pytest.mark.parametrize("use_bias, activation, ref", [
     (True, None, lambda z: z), (True, "relu", relu), (False, "tanh", np.tanh),
     (True, tf.keras.activations.sigmoid, lambda z: 1 / (1 + np.exp(-z)))])
-def test_dense_matches_numpy(on, rng, shape, use_bias, activation, ref):
+def test_dense_matches_numpy(on, place, rng, shape, use_bias, activation, ref):
     layer = tf.keras.layers.Dense(4, activation=activation, use_bias=use_bias)
     x = rng.normal(size=shape).astype(np.float32)
-    layer(on(x))
+    layer(x)
     kernel = rng.normal(size=(3, 4)).astype(np.float32)
     bias = rng.normal(size=4).astype(np.float32)
     layer.set_weights([kernel, bias] if use_bias else [kernel])
-    out = layer(on(x))
+    out = place(layer)(on(x))
     expected = ref(x @ kernel + (bias if use_bias else 0))
     assert out.shape == expected.shape
     np.testing.assert_allclose(np.asarray(out), expected, rtol=1e-5, atol=1e-6)

@@ -13,14 +13,15 @@ def normalize(x, mean, var, gamma, beta, eps):
 
 
 @pytest.mark.parametrize("shape, axis", [((8, 3), -1), ((4, 5, 5, 3), -1), ((4, 3, 5), 1)])
-def test_batch_norm_training_uses_batch_stats_and_updates_moving_ones(on, rng, shape, axis):
+def test_batch_norm_training_uses_batch_stats_and_updates_moving_ones(on, place, rng, shape,
+                                                                        axis):
     x = rng.normal(2.0, 3.0, size=shape).astype(np.float32)
     layer = tf.keras.layers.BatchNormalization(axis=axis, momentum=0.9, epsilon=1e-3)
-    layer(on(x))
+    layer(x)
     gamma = rng.uniform(0.5, 2.0, size=3).astype(np.float32)
     beta = rng.normal(size=3).astype(np.float32)
     layer.set_weights([gamma, beta, np.zeros(3), np.ones(3)])
-    out = np.asarray(layer(on(x), training=True))
+    out = np.asarray(place(layer)(on(x), training=True))
     reduce = tuple(a for a in range(len(shape)) if a != axis % len(shape))
     bshape = [1] * len(shape)
     bshape[axis] = 3
@@ -82,14 +83,15 @@ def test_batch_norm_validation():
 
 
 @pytest.mark.parametrize("shape, axis", [((4, 6), -1), ((2, 3, 4), -1), ((2, 3, 4), [1, 2])])
-def test_layer_norm_matches_numpy(on, rng, shape, axis):
+def test_layer_norm_matches_numpy(on, place, rng, shape, axis):
     x = rng.normal(1.0, 2.0, size=shape).astype(np.float32)
     layer = tf.keras.layers.LayerNormalization(axis=axis)
-    layer(on(x))
+    layer(x)
     pshape = tuple(layer.gamma.shape)
     gamma = rng.uniform(0.5, 2, size=pshape).astype(np.float32)
     beta = rng.normal(size=pshape).astype(np.float32)
     layer.set_weights([gamma, beta])
+    place(layer)
     axes = tuple(a % len(shape) for a in ([axis] if isinstance(axis, int) else axis))
     mean = x.mean(axis=axes, keepdims=True)
     var = x.var(axis=axes, keepdims=True)

@@ -28,7 +28,7 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     tf.Tensor([-1.  1.  6.], shape=(3,), dtype=float32)
     """
     if threshold != 0.0:
-        x = tf.where(x > threshold, x, tf.zeros_like(x) + alpha * (x - threshold))
+        x = tf.where(x > threshold, x, alpha * (x - threshold))
         return x if max_value is None else tf.minimum(x, max_value)
     out = tf.nn.relu(x) if alpha == 0.0 else tf.nn.leaky_relu(x, alpha=alpha)
     return out if max_value is None else tf.minimum(out, max_value)

@@ -73,8 +73,7 @@ def print_summary(model, line_length=65, positions=None, print_fn=None):
         print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
     if not layers:
         print_fn("=" * line_length)
-    seen = set()
-    trainable = _count(v for v in model.trainable_weights if id(v) not in seen)
+    trainable = _count(model.trainable_weights)
     total = _count(model.weights)
     print_fn("Total params: {:,}".format(total))
     print_fn("Trainable params: {:,}".format(trainable))

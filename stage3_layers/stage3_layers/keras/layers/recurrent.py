@@ -72,8 +72,15 @@ class _Cell(Layer):
         self.input_spec = InputSpec(ndim=2, axes={-1: features})
         self.built = True
 
-    def get_initial_state(self, batch_size, dtype=None):
-        """Zero states for a batch: one tensor per entry of ``state_size``."""
+    def get_initial_state(self, batch_size, dtype=None, like=None):
+        """Zero states for a batch: one tensor per entry of ``state_size``.
+
+        With ``like`` (a tensor of shape ``(batch, ...)``) the zeros are made
+        from it, so they live on its device and have its dtype.
+        """
+        if like is not None:
+            column = tf.zeros_like(tf.reshape(like, (batch_size, -1))[:, :1])
+            return [tf.broadcast_to(column, (batch_size, size)) for size in self.state_size]
         dtype = dtype or self.dtype
         return [tf.zeros((batch_size, size), dtype=dtype) for size in self.state_size]
 
@@ -294,7 +301,7 @@ class RNN(Layer):
             raise ValueError("%s %r: the input has no time steps (shape %s)"
                              % (type(self).__name__, self.name, tuple(inputs.shape)))
         if initial_state is None:
-            states = self.cell.get_initial_state(batch, dtype=inputs.dtype)
+            states = self.cell.get_initial_state(batch, like=inputs[:, 0])
         else:
             states = [self._autocast(s) for s in _state_list(initial_state)]
             want = [(batch, size) for size in self.cell.state_size]
