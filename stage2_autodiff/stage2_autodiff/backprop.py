@@ -100,6 +100,10 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
         if len(out_grads) > 1:
             out_grads = [zeros_for(o) if g is None else g
                          for o, g in zip(record.outputs, out_grads)]
+        # Inputs off every path to a source (the data batch of a layer, say)
+        # need no gradient; expensive rules (matmul, conv2d) skip them.
+        record.skip_input_indices = tuple(
+            j for j, x in enumerate(record.inputs) if id(x) not in reach)
         in_grads = _checked(record, fn(record, *out_grads))
         for x, g in zip(record.inputs, in_grads):
             if g is None:

@@ -44,7 +44,9 @@ class RecordedOp:
 
     ``type`` is the op name (``"Mul"``), ``inputs`` and ``outputs`` are tuples of
     Tensors, ``attrs`` the op's attributes. ``grad_fn`` overrides the registered
-    gradient (``custom_gradient`` uses it).
+    gradient (``custom_gradient`` uses it). During backprop,
+    ``skip_input_indices`` lists the inputs whose gradient nobody needs (as in
+    TensorFlow), so an expensive gradient function may return None for them.
 
     >>> import stage2_autodiff as tf
     >>> x = tf.constant([1.0, 2.0])
@@ -56,7 +58,8 @@ class RecordedOp:
     ('Sum', (0,), True)
     """
 
-    __slots__ = ("type", "inputs", "outputs", "attrs", "grad_fn")
+    __slots__ = ("type", "inputs", "outputs", "attrs", "grad_fn",
+                 "skip_input_indices")
 
     def __init__(self, op_type, inputs, outputs, attrs, grad_fn=None):
         self.type = op_type
@@ -64,6 +67,7 @@ class RecordedOp:
         self.outputs = outputs
         self.attrs = attrs
         self.grad_fn = grad_fn
+        self.skip_input_indices = ()
 
     @property
     def name(self):

@@ -54,7 +54,10 @@ def _pool_args(op):
 def _conv2d_grad(op, grad):
     x, filters = op.inputs
     args = _conv_args(op)
-    return (tf.nn.conv2d_backprop_input(tuple(x.shape), filters, grad, **args),
+    skip = op.skip_input_indices   # e.g. the image batch of a first layer
+    return (None if 0 in skip else
+            tf.nn.conv2d_backprop_input(tuple(x.shape), filters, grad, **args),
+            None if 1 in skip else
             tf.nn.conv2d_backprop_filter(x, tuple(filters.shape), grad, **args))
 
 
