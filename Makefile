@@ -20,7 +20,7 @@ PACKAGES := $(foreach s,$(STAGES),$(s)$(notdir $(patsubst %/,%,$(s))))
 demo: $(STAMP)
 	$(PY) demo.py
 
-test: unit doctest notebooks docs-build
+test: unit doctest docs-build notebooks
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -q
