@@ -456,7 +456,7 @@ def new_op():
         return op
     yield make
     for op in made:
-        registry._OPS.pop(op.name, None)
+        registry.remove_op(op.name)
 
 
 @task2
@@ -475,6 +475,8 @@ def test_define_op_registers_a_contract(new_op):
 def test_get_op_of_an_unknown_name():
     with pytest.raises(errors.NotFoundError, match="no op named 'NoSuchOp'"):
         registry.get_op("NoSuchOp")
+    with pytest.raises(errors.NotFoundError, match="no op named 'NoSuchOp'"):
+        registry.remove_op("NoSuchOp")
     assert issubclass(errors.NotFoundError, LookupError)
 
 
