@@ -28,9 +28,14 @@ class Target:
             missing = self.reference if self.label in timings else self.label
             return Outcome(self, None, "not measured (%s is not installed)" % missing)
         ratio = timings[self.label].median / timings[self.reference].median
-        if ratio <= self.at_most:
-            return Outcome(self, ratio, "met")
-        return Outcome(self, ratio, "missed by %.0f%%" % (100 * (ratio / self.at_most - 1)))
+        verdict = ("met" if ratio <= self.at_most
+                   else "missed by %.0f%%" % (100 * (ratio / self.at_most - 1)))
+        # A verdict closer to the line than the repeats' own scatter could flip
+        # on the next run: say so rather than pretend.
+        spread = max(timings[self.label].spread, timings[self.reference].spread)
+        if abs(ratio / self.at_most - 1) < spread:
+            verdict += " (inconclusive: within the %.0f%% spread)" % (100 * spread)
+        return Outcome(self, ratio, verdict)
 
 
 class Outcome:
@@ -43,7 +48,7 @@ class Outcome:
 
     @property
     def met(self):
-        return self.verdict == "met"
+        return self.verdict.startswith("met")
 
     def __str__(self):
         if self.ratio is None:

@@ -98,6 +98,8 @@ def markdown_section(title, results, notes, date):
         out += ["", "Targets:", ""]
         for name, outcome in targets:
             mark = "MET" if outcome.met else ("n/a" if outcome.ratio is None else "MISSED")
+            if "inconclusive" in outcome.verdict:
+                mark += "?"
             out.append("- **%s** %s (%s)" % (mark, outcome, name))
     skipped = [(name, o[0]) for name, _, ratio, o in _rows(results) if ratio == "skipped"]
     all_notes = ["%s: skipped, %s" % s for s in skipped] + list(notes)

@@ -134,6 +134,7 @@ def main(argv=None):
         parser.error("--quick numbers are too rough for RESULTS.md; drop one of them")
 
     timing.use_clock(args.clock)
+    peers.tensorflow()        # look it up once, so every stage's notes mention it
     load = _load()
     date = "%s, %s clock, %s, load average %s at the start" % (
         time.strftime("%Y-%m-%d %H:%M"), args.clock,
@@ -144,6 +145,8 @@ def main(argv=None):
         print("Stage %d" % number, flush=True)
         title, results, notes = run_stage(number, args.quick)
         notes = notes + peers.notes()
+        if peers.tensorflow() is not None:   # looked up here, so notes() lists it
+            notes.append("TensorFlow is installed, but no case has a TensorFlow version yet")
         print()
         print(report.terminal_table(title, results))
         for note in notes:
