@@ -4,6 +4,7 @@
     python bench/run.py --stage 1       # only stage 1 (repeatable: --stage 1 --stage 2)
     python bench/run.py --write         # also refresh bench/RESULTS.md
     python bench/run.py --quick         # fewer repeats and a shorter matmul chain
+    python bench/run.py --clock cpu --threads 1   # stable numbers on a busy machine
 
 Each stage's cases live in ``stageN_cases.py``; a stage whose package (or
 whose needed feature) does not exist yet is skipped with a note, so the
