@@ -135,13 +135,23 @@ def op_inputs(op, inputs):
     Checks the op's dtype contract and that all inputs live on one device.
     """
     # Fast paths for the common calls, one or two tensors of one dtype on one
-    # device: this is the per-op price of eager execution, so it stays short.
+    # device, or a tensor and a Python number (``1.0 - y``, ``x * 2``): this is
+    # the per-op price of eager execution, so it stays short. Anything unusual
+    # falls through to the careful path, which also writes the error messages.
     if op.all_same_dtype and not op.variadic:
         try:
             if len(inputs) == 2:
                 x, y = inputs
-                xv = x._value
-                yv = y._value
+                tx, ty = type(x), type(y)
+                if tx is float or tx is int:
+                    yv = y._value
+                    xv = _number_like(x, yv)
+                elif ty is float or ty is int:
+                    xv = x._value
+                    yv = _number_like(y, xv)
+                else:
+                    xv = x._value
+                    yv = y._value
                 dtype = xv.dtype
                 if yv.dtype is dtype and type(xv) is type(yv) and dtype in op.dtypes:
                     return _BY_TYPE[type(xv)], (xv, yv)
@@ -152,6 +162,21 @@ def op_inputs(op, inputs):
         except (AttributeError, KeyError):
             pass
     return _op_inputs_checked(op, inputs)
+
+
+def _number_like(number, like):
+    """A Python number as a 0-d array of ``like``'s dtype, when that is plainly
+    lossless on NumPy; otherwise None, which sends the call down the careful path."""
+    dtype = like.dtype
+    if type(like) is not np.ndarray:
+        return None
+    if dtype.kind == "f" or (dtype in _INT32_OR_64 and type(number) is int
+                             and _INT32.min <= number <= _INT32.max):
+        return np.array(number, dtype)
+    return None
+
+
+_INT32_OR_64 = frozenset([np.dtype(np.int32), np.dtype(np.int64)])
 
 
 def _op_inputs_checked(op, inputs):

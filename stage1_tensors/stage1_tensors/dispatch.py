@@ -68,7 +68,10 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
     if op.check is not None:
         op.check(values, attrs)
     try:
-        out = op.kernels[backend.device_type](backend.xp, *values, **attrs)
+        if attrs:
+            out = op.kernels[backend.device_type](backend.xp, *values, **attrs)
+        else:
+            out = op.kernels[backend.device_type](backend.xp, *values)
     except KeyError:
         if backend.device_type not in op.kernels:
             raise UnimplementedError(
@@ -93,8 +96,15 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
 def _notify(op, inputs, values, attrs, result):
     # Observers get Tensors for every input, so a Python scalar that was
     # converted shows up as the constant Tensor the kernel actually saw.
-    tensors = tuple(x if isinstance(x, Tensor) else wrap(v)
-                    for x, v in zip(_flat_inputs(op, inputs), values))
+    tensors = _flat_inputs(op, inputs)
+    for x in tensors:
+        if not isinstance(x, Tensor):
+            tensors = tuple(x if isinstance(x, Tensor) else wrap(v)
+                            for x, v in zip(tensors, values))
+            break
+    else:
+        if type(tensors) is not tuple:
+            tensors = tuple(tensors)
     for observer in tuple(_observers):
         observer(op, tensors, attrs, result)
 
