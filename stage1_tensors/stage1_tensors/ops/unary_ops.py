@@ -17,6 +17,7 @@ from ..dispatch import execute
 from ..dtypes import ALL_NUMPY, BOOL, FLOATING, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
+from ..tensor import Tensor
 
 __all__ = [
     "negative", "abs", "logical_not", "sign", "square", "sqrt", "rsqrt",
@@ -267,8 +268,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         raise InvalidArgumentError(
             "clip_by_norm: t must be a float tensor, got %s %s; cast it with tf.cast"
             % (t.dtype.name, tuple(t.shape)), op="clip_by_norm")
-    if not isinstance(clip_norm, type(t)) or clip_norm.dtype != t.dtype:
-        clip_norm = convert_to_tensor(clip_norm, dtype_hint=t.dtype)
+    # A Python number stays one, so it adopts t's dtype and device in each op.
+    if isinstance(clip_norm, Tensor):
         if clip_norm.dtype != t.dtype:
             raise InvalidArgumentError(
                 "clip_by_norm: clip_norm has dtype %s but t has %s; they must match"
