@@ -7,6 +7,7 @@ import pytest
 import scipy.special
 
 import stage1_tensors as tf
+from tests.helpers import assert_teaches
 
 pytestmark = pytest.mark.stage1_task3
 
@@ -69,10 +70,7 @@ def test_integer_ops_keep_their_dtype(on, name, dtype):
 
 @pytest.mark.parametrize("name", FLOAT_ONLY)
 def test_float_only_ops_reject_integers_with_a_teaching_error(name):
-    with pytest.raises(tf.errors.InvalidArgumentError) as info:
-        getattr(tf, name)(tf.constant([1, 4]))
-    message = str(info.value)
-    assert message.startswith(name + ":") and "int32" in message and "float32" in message
+    assert_teaches(lambda: getattr(tf, name)(tf.constant([1, 4])), ["int32", "float32"], op=name)
 
 
 def test_every_unary_op_is_also_in_math():
@@ -212,12 +210,7 @@ BAD_CALLS = [
 
 @pytest.mark.parametrize("call,op,mentions", BAD_CALLS)
 def test_bad_calls_raise_errors_that_name_the_op(call, op, mentions):
-    with pytest.raises(tf.errors.InvalidArgumentError) as info:
-        call()
-    message = str(info.value)
-    assert message.startswith(op + ":"), message
-    for word in mentions:
-        assert word in message, message
+    assert_teaches(call, mentions, op=op)
 
 
 @pytest.mark.parametrize("name,reference", [("is_nan", np.isnan), ("is_inf", np.isinf),
