@@ -12,6 +12,7 @@ import numpy as np
 
 import stage1_tensors as tf
 from stage1_tensors import dispatch, errors
+from tests.seed_samples import FIZZBUZZ  # the seed's text, which the tests also run
 
 
 def title(text):
@@ -121,24 +122,6 @@ def chapter_dispatcher(ns):
         probs = tf.nn.softmax(tf.matmul(x, w) + 0.1)
     print("\n".join(seen))
     print("row sums:", tf.reduce_sum(probs, axis=1).numpy().round(6))
-
-
-FIZZBUZZ = """
-def fizzbuzz(max_num):
-  counter = tf.constant(0)
-  for num in range(max_num):
-    num = tf.constant(num)
-    if num % 3 == 0 and num % 5 == 0:
-      print('FizzBuzz')
-    elif num % 3 == 0:
-      print('Fizz')
-    elif num % 5 == 0:
-      print('Buzz')
-    else:
-      print(num)
-    counter += 1
-  return counter
-"""
 
 
 def chapter_control_flow(ns):

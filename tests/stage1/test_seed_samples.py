@@ -2,7 +2,8 @@
 
 Seed 003 is TensorFlow's eager-execution guide (§"Setup and basic usage" and
 §"Dynamic control flow"); seed 004 is a tutorial (§"Basic Operations"). Each
-sample below is copied from its seed with ``import tensorflow as tf`` replaced by
+sample below (and the fizzbuzz in ``tests/seed_samples.py``, which the demo shows
+too) is copied from its seed with ``import tensorflow as tf`` replaced by
 ``import stage1_tensors as tf``; the expected text is the seed's ``# =>`` comment.
 Where the seed lays a printout out differently in its comment (one line instead
 of two), the comparison ignores whitespace; otherwise it is exact.
@@ -12,6 +13,8 @@ import re
 import textwrap
 
 import pytest
+
+from tests.seed_samples import FIZZBUZZ
 
 pytestmark = pytest.mark.stage1_task9
 
@@ -112,27 +115,7 @@ def test_003_numpy_multiply_returns_an_ndarray(capsys):
     assert type(ns["b"]).__name__ == "Tensor"
 
 
-# --- seed 003, §"Dynamic control flow" --------------------------------------
-
-FIZZBUZZ = """
-    import stage1_tensors as tf
-
-    def fizzbuzz(max_num):
-      counter = tf.constant(0)
-      for num in range(max_num):
-        num = tf.constant(num)
-        if num % 3 == 0 and num % 5 == 0:
-          print('FizzBuzz')
-        elif num % 3 == 0:
-          print('Fizz')
-        elif num % 5 == 0:
-          print('Buzz')
-        else:
-          print(num)
-        counter += 1
-      return counter
-"""
-
+# --- seed 003, §"Dynamic control flow" (the sample is in tests/seed_samples.py) ---
 
 def expected_fizzbuzz(max_num):
     lines = []
