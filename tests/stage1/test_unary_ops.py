@@ -129,8 +129,7 @@ def test_cast(on, source, target, values, expected):
 def test_cast_accepts_names_and_numpy_dtypes():
     assert tf.cast([1, 2], "float64").dtype == tf.float64
     assert tf.cast([1, 2], np.int8).dtype == tf.int8
-    assert tf.cast(tf.zeros_like(tf.constant([[1.0]])) if hasattr(tf, "zeros_like")
-                   else [[0.0]], tf.int64).shape == (1, 1)
+    assert tf.cast(tf.zeros_like(tf.constant([[1.0]])), tf.int64).shape == (1, 1)
 
 
 def test_cast_to_an_unknown_dtype_is_a_teaching_error():
