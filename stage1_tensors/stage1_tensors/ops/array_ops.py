@@ -22,7 +22,7 @@ from ..dispatch import execute
 from ..dtypes import BOOL, INTEGER, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
-from ..tensor import Tensor
+from ..tensor import Tensor, TensorShape
 from .indexing_ops import scatter_add
 
 __all__ = [
@@ -38,6 +38,12 @@ _INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 # --- turning Python-side arguments into attrs -----------------------------------
 def shape_attr(shape, op_name):
     """A shape argument (list, tuple, TensorShape or 1-D tensor) as a tuple of ints."""
+    if type(shape) is tuple or type(shape) is list or type(shape) is TensorShape:
+        for d in shape:             # the common case, plain ints: no array round trip
+            if type(d) is not int:
+                break
+        else:
+            return tuple(shape)
     try:
         if hasattr(shape, "numpy"):
             shape = shape.numpy()

@@ -93,7 +93,9 @@ Sum = reduction_op("Sum", "reduce_sum")
 
 @Sum.kernel
 def _sum(xp, x, axis, keepdims):
-    return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    # The method, not xp.sum: the function's Python-level dispatch costs more
+    # than the sum itself on small arrays (about 2.5 us against 1.1 us).
+    return x.sum(axis=axis, dtype=x.dtype, keepdims=keepdims)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):

@@ -109,6 +109,72 @@ def _erf(xp, x):
     return erf(x).astype(x.dtype, copy=False)
 
 
+# --- backward ops: tanh's and sigmoid's gradients in one kernel each -----------------
+# TensorFlow has these (``TanhGrad``, ``SigmoidGrad``) because a gradient is
+# run on every training step: ``dy * (1 - y*y)`` as public ops is three
+# dispatches and three full-size temporaries, as one op it is one dispatch and
+# one buffer. Both take the forward op's *output* ``y``, which is all the
+# derivative needs. Their own gradients are registered in stage 2.
+def _check_same_shape(op_name):
+    def check(values, attrs):
+        y, dy = values
+        if y.shape != dy.shape:
+            raise InvalidArgumentError(
+                "%s: y and dy must have the same shape, got y %s and dy %s"
+                % (op_name, tuple(y.shape), tuple(dy.shape)), op=op_name)
+    return check
+
+
+TanhGrad = define_op("TanhGrad", "tanh_grad", inputs=("y", "dy"), dtypes=FLOATING,
+                     check=_check_same_shape("tanh_grad"))
+SigmoidGrad = define_op("SigmoidGrad", "sigmoid_grad", inputs=("y", "dy"),
+                        dtypes=FLOATING, check=_check_same_shape("sigmoid_grad"))
+
+
+@TanhGrad.kernel
+def _tanh_grad(xp, y, dy):
+    t = xp.multiply(y, y)
+    if not t.ndim:                  # a 0-d result may be a NumPy scalar: no out=
+        return dy * (1 - t)
+    xp.subtract(1, t, out=t)        # reuse the one new buffer for every step
+    return xp.multiply(dy, t, out=t)
+
+
+@SigmoidGrad.kernel
+def _sigmoid_grad(xp, y, dy):
+    t = xp.subtract(1, y)
+    if not t.ndim:
+        return dy * y * t
+    xp.multiply(t, y, out=t)
+    return xp.multiply(dy, t, out=t)
+
+
+def tanh_grad(y, dy, name=None):
+    """The gradient of ``y = tanh(x)``: ``dy * (1 - y*y)``, from tanh's output ``y``.
+
+    ``tanh``'s registered gradient calls this (TensorFlow's ``TanhGrad`` op).
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors.ops.unary_ops import tanh_grad
+    >>> tanh_grad(tf.tanh([0.0, 100.0]), [2.0, 2.0])
+    tf.Tensor([2. 0.], shape=(2,), dtype=float32)
+    """
+    return execute(TanhGrad, (y, dy))
+
+
+def sigmoid_grad(y, dy, name=None):
+    """The gradient of ``y = sigmoid(x)``: ``dy * y * (1 - y)``, from sigmoid's output ``y``.
+
+    ``sigmoid``'s registered gradient calls this (TensorFlow's ``SigmoidGrad`` op).
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors.ops.unary_ops import sigmoid_grad
+    >>> sigmoid_grad(tf.sigmoid([0.0, 100.0]), [4.0, 4.0])
+    tf.Tensor([1. 0.], shape=(2,), dtype=float32)
+    """
+    return execute(SigmoidGrad, (y, dy))
+
+
 # --- questions about float values (bool results) --------------------------------
 IsNan = _unary("IsNan", "is_nan", FLOATING)
 IsInf = _unary("IsInf", "is_inf", FLOATING)

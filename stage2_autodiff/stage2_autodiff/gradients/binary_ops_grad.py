@@ -28,6 +28,13 @@ def _both(op, gx, gy):
     return unbroadcast(gx, x._value.shape), unbroadcast(gy, y._value.shape)
 
 
+def _wanted(op):
+    """Whether x and y need a gradient (``skip_input_indices``: a constant input,
+    such as a data batch, needs none, so its product is not computed)."""
+    skip = op.skip_input_indices
+    return 0 not in skip, 1 not in skip
+
+
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
     return _both(op, grad, grad)
@@ -35,20 +42,27 @@ def _add_grad(op, grad):
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
-    return _both(op, grad, -grad)
+    want_x, want_y = _wanted(op)
+    x, y = op.inputs
+    return (unbroadcast(grad, x._value.shape) if want_x else None,
+            unbroadcast(-grad, y._value.shape) if want_y else None)
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
+    want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return _both(op, grad * y, grad * x)
+    return (unbroadcast(grad * y, x._value.shape) if want_x else None,
+            unbroadcast(grad * x, y._value.shape) if want_y else None)
 
 
 @RegisterGradient("TrueDiv")
 def _truediv_grad(op, grad):
     # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y**2
+    want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return _both(op, grad / y, -grad * x / (y * y))
+    return (unbroadcast(grad / y, x._value.shape) if want_x else None,
+            unbroadcast(-grad * x / (y * y), y._value.shape) if want_y else None)
 
 
 @RegisterGradient("Pow")

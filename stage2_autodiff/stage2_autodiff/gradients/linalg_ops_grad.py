@@ -31,17 +31,24 @@ def _matmul_grad(op, grad):
     a, b = op.inputs
     t_a = op.attrs.get("transpose_a", False)
     t_b = op.attrs.get("transpose_b", False)
+    # An input that needs no gradient (a data batch, say) is skipped: its
+    # product is a whole extra matmul (TensorFlow's skip_input_indices).
+    skip = op.skip_input_indices
+    ga = gb = None
     mm = tf.matmul
-    if not t_a and not t_b:
-        ga, gb = mm(grad, b, transpose_b=True), mm(a, grad, transpose_a=True)
-    elif not t_a and t_b:
-        ga, gb = mm(grad, b), mm(grad, a, transpose_a=True)
-    elif t_a and not t_b:
-        ga, gb = mm(b, grad, transpose_b=True), mm(a, grad)
-    else:
-        ga = mm(b, grad, transpose_a=True, transpose_b=True)
-        gb = mm(grad, a, transpose_a=True, transpose_b=True)
-    return unbroadcast(ga, a._value.shape), unbroadcast(gb, b._value.shape)
+    if 0 not in skip:
+        if not t_a:
+            ga = mm(grad, b, transpose_b=not t_b)
+        else:
+            ga = mm(b, grad, transpose_a=t_b, transpose_b=True)
+        ga = unbroadcast(ga, a._value.shape)
+    if 1 not in skip:
+        if not t_b:
+            gb = mm(a, grad, transpose_a=not t_a)
+        else:
+            gb = mm(grad, a, transpose_a=True, transpose_b=t_a)
+        gb = unbroadcast(gb, b._value.shape)
+    return ga, gb
 
 
 @RegisterGradient("Einsum")

@@ -40,7 +40,15 @@ def _keep_dims(op, t):
 
 def _spread(op, grad):
     """The output gradient copied to every input element it summarises."""
-    return tf.broadcast_to(_keep_dims(op, grad), op.inputs[0]._value.shape)
+    shape = op.inputs[0]._value.shape
+    grad_shape = grad._value.shape
+    if grad_shape == shape:
+        return grad
+    # A 0-d gradient (a reduction over all axes) or one with kept dimensions
+    # broadcasts as it is; otherwise put the reduced axes back as size 1 first.
+    if grad_shape and not op.attrs.get("keepdims"):
+        grad = _keep_dims(op, grad)
+    return tf.broadcast_to(grad, shape)
 
 
 def _count(op):
@@ -60,7 +68,8 @@ def _sum_grad(op, grad):
 
 @RegisterGradient("Mean")
 def _mean_grad(op, grad):
-    return _spread(op, grad) / float(max(_count(op), 1))
+    # Divide before spreading: the small gradient, not the full-size one.
+    return _spread(op, grad / float(max(_count(op), 1)))
 
 
 def _extremum_grad(op, grad):

@@ -18,6 +18,7 @@ tf.Tensor([1.       2.718282], shape=(2,), dtype=float32)
 import math
 
 import stage1_tensors as tf
+from stage1_tensors.ops.unary_ops import sigmoid_grad, tanh_grad
 
 from ..registry import RegisterGradient, no_gradient
 from ._broadcast import unbroadcast
@@ -98,14 +99,36 @@ def _tan_grad(op, grad):
 
 @RegisterGradient("Tanh")
 def _tanh_grad(op, grad):
-    y = op.outputs[0]
-    return grad * (1.0 - y * y)
+    # grad * (1 - y*y), fused into one op (TensorFlow's TanhGrad): one
+    # dispatch and one new buffer instead of three of each.
+    return tanh_grad(op.outputs[0], grad)
+
+
+@RegisterGradient("TanhGrad")
+def _tanh_grad_grad(op, grad):
+    # tanh_grad(y, dy) = dy * (1 - y*y) is linear in dy, and its slope in y is
+    # -2 * dy * y. With tanh's own gradient this gives the second derivative.
+    y, dy = op.inputs
+    gy = None if 0 in op.skip_input_indices else grad * -2.0 * dy * y
+    return gy, tanh_grad(y, grad)
 
 
 @RegisterGradient("Sigmoid")
 def _sigmoid_grad(op, grad):
-    y = op.outputs[0]
-    return grad * (y * (1.0 - y))
+    # grad * y * (1 - y), fused into one op (TensorFlow's SigmoidGrad).
+    return sigmoid_grad(op.outputs[0], grad)
+
+
+@RegisterGradient("SigmoidGrad")
+def _sigmoid_grad_grad(op, grad):
+    # sigmoid_grad(y, dy) = dy * (y - y*y): linear in dy, slope dy * (1 - 2y) in y.
+    y, dy = op.inputs
+    if 0 in op.skip_input_indices:
+        gy = None
+    else:
+        g_dy = grad * dy
+        gy = g_dy - 2.0 * g_dy * y
+    return gy, sigmoid_grad(y, grad)
 
 
 @RegisterGradient("Reciprocal")
