@@ -28,7 +28,7 @@ from .ops.linalg_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.array_ops import *  # noqa: F401,F403
 from .ops.creation_ops import *  # noqa: F401,F403
-from . import math, nn, random  # noqa: F401
+from . import compat, math, nn, random  # noqa: F401
 
 __version__ = "0.1.0"
 from .aliases import *  # noqa: F401,F403,E402  (TF-1 names: random_normal, ...)

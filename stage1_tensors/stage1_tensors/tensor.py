@@ -104,23 +104,51 @@ class Tensor:
     # --- what it is -----------------------------------------------------
     @property
     def shape(self):
+        """The size of each axis, as a ``TensorShape``.
+
+        >>> import stage1_tensors as tf
+        >>> tf.zeros([2, 3]).shape
+        TensorShape([2, 3])
+        """
         return TensorShape(self._value.shape)
 
     def get_shape(self):
-        """Same as ``.shape`` (TF-1 name)."""
+        """Same as ``.shape`` (TF-1 name).
+
+        >>> import stage1_tensors as tf
+        >>> tf.constant([1, 2]).get_shape().as_list()
+        [2]
+        """
         return self.shape
 
     @property
     def dtype(self):
+        """The element type, a ``DType``.
+
+        >>> import stage1_tensors as tf
+        >>> tf.constant([1.5]).dtype
+        tf.float32
+        """
         return _dtypes._FROM_NUMPY[self._value.dtype]
 
     @property
     def ndim(self):
+        """The number of axes (the rank).
+
+        >>> import stage1_tensors as tf
+        >>> tf.zeros([2, 3, 4]).ndim
+        3
+        """
         return self._value.ndim
 
     @property
     def device(self):
-        """Full name of the device holding the value, as TensorFlow writes it."""
+        """Full name of the device holding the value, as TensorFlow writes it.
+
+        >>> import stage1_tensors as tf
+        >>> tf.constant(1.0).device
+        '/job:localhost/replica:0/task:0/device:CPU:0'
+        """
         value = self._value
         return backend_of(value).device_name(value)
 
