@@ -160,6 +160,36 @@ def test_sparse_label_out_of_range_names_label_and_classes():
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[-1], logits=np.zeros((1, 3)))
 
 
+# --- the fused backward ops -------------------------------------------------------
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_relu_grad(shape, dtype, on, rng):
+    gradients = (rng.standard_normal(shape) * 5).astype(dtype)
+    features = (rng.standard_normal(shape) * 5).astype(dtype)
+    got = tf.nn.relu_grad(on(gradients), on(features))
+    assert got.dtype == tf.as_dtype(dtype) and got.shape == shape
+    np.testing.assert_array_equal(got.numpy(), np.where(features > 0, gradients, 0))
+
+
+def test_relu_grad_passes_nothing_at_zero_and_propagates_nan_like_tf():
+    got = tf.nn.relu_grad([1.0, 1.0, np.nan, np.nan], [0.0, -0.0, 1.0, -1.0]).numpy()
+    # TensorFlow multiplies by the mask, so nan * 0 stays nan
+    np.testing.assert_array_equal(got, [0.0, 0.0, np.nan, np.nan])
+
+
+@pytest.mark.parametrize("label_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("shape", [(4,), (3, 5), (2, 3, 5), (0, 5)])
+def test_sparse_softmax_cross_entropy_grad(shape, label_dtype, on, rng):
+    logits = (rng.standard_normal(shape) * 3).astype(np.float32)
+    labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(label_dtype)
+    grad = rng.standard_normal(shape[:-1]).astype(np.float32)
+    one_hot = np.eye(shape[-1])[labels]
+    expected = grad[..., None] * (_np_softmax(logits.astype(np.float64), -1) - one_hot)
+    got = tf.nn.sparse_softmax_cross_entropy_with_logits_grad(on(grad), on(labels), on(logits))
+    assert got.dtype == tf.float32 and got.shape == shape
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
 # --- bias_add, l2_normalize, moments ----------------------------------------------
 def test_bias_add(on, rng):
     x = rng.standard_normal((2, 3, 4, 5))
@@ -240,6 +270,16 @@ ERRORS = [
      r"labels must have the shape of logits without its last.*expected labels of shape \(1,\)"),
     (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=0, logits=1.0),
      "rank >= 1"),
+    (lambda: tf.nn.relu_grad([1.0, 2.0], [1.0]),
+     r"relu_grad: gradients and features must have the same shape.*\(2,\).*\(1,\)"),
+    (lambda: tf.nn.relu_grad(tf.constant([1.0]), tf.constant([1], tf.int32)),
+     "relu_grad: .*float32.*int32"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits_grad([1.0], [3], [[1.0, 2.0]]),
+     r"_grad: received a label value of 3 .*\[0, 2\)"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits_grad([1.0], [0, 1], [[1.0]]),
+     r"_grad: labels must have the shape of logits without"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits_grad([1.0, 2.0], [0], [[1.0]]),
+     r"_grad: grad holds one value per loss.*\(1,\), got \(2,\)"),
     (lambda: tf.nn.bias_add([[1.0, 2.0]], [1.0, 2.0, 3.0]), "one entry per channel.*2 channels"),
     (lambda: tf.nn.bias_add([1.0, 2.0], [1.0, 2.0]), "rank >= 2"),
     (lambda: tf.nn.bias_add([[1.0]], [1.0], data_format="HWC"), "data_format"),

@@ -113,6 +113,52 @@ def test_sparse_softmax_cross_entropy_gradients(shape, rng):
         labels=labels, logits=x), [logits], order=2)
 
 
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3)])
+def test_relu_grad_gradients(shape, rng):
+    # relu_grad(g, y) is linear in g; y only picks where g passes (no gradient)
+    y = _away_from_kinks(rng, shape)
+    check_gradients(lambda g, y: tf.nn.relu_grad(g, y), [rng.standard_normal(shape), y],
+                    order=2)
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (2, 2, 3)])
+def test_sparse_softmax_cross_entropy_grad_gradients(shape, rng):
+    labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(np.int64)
+    check_gradients(lambda g, x: tf.nn.sparse_softmax_cross_entropy_with_logits_grad(
+        g, labels, x), [rng.standard_normal(shape[:-1]), rng.standard_normal(shape)], order=2)
+
+
+def test_sparse_softmax_cross_entropy_third_order(rng):
+    # d^3/dx^3 of the loss runs the fused op's gradient through its own gradient
+    labels = np.array([2, 0])
+    logits = tf.constant(rng.standard_normal((2, 3)))
+    v = tf.constant(rng.standard_normal((2, 3)))
+    with tf.GradientTape() as t3:
+        t3.watch(logits)
+        with tf.GradientTape() as t2:
+            t2.watch(logits)
+            with tf.GradientTape() as t1:
+                t1.watch(logits)
+                loss = tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(
+                    labels=labels, logits=logits))
+            g1 = tf.reduce_sum(t1.gradient(loss, logits) * v)
+        g2 = tf.reduce_sum(t2.gradient(g1, logits) * v)
+    got = t3.gradient(g2, logits).numpy()
+
+    def second(x):       # the same directional second derivative, by hand
+        p = np.exp(x - x.max(-1, keepdims=True))
+        p /= p.sum(-1, keepdims=True)
+        hv = (v.numpy() - (v.numpy() * p).sum(-1, keepdims=True)) * p
+        return (hv * v.numpy()).sum()
+    x0, eps = logits.numpy(), 1e-6
+    numeric = np.zeros_like(x0)
+    for idx in np.ndindex(*x0.shape):
+        d = np.zeros_like(x0)
+        d[idx] = eps
+        numeric[idx] = (second(x0 + d) - second(x0 - d)) / (2 * eps)
+    np.testing.assert_allclose(got, numeric, rtol=1e-5, atol=1e-7)
+
+
 def test_sparse_labels_get_no_gradient():
     labels = tf.constant([1, 0])
     logits = tf.constant([[0.0, 1.0], [2.0, 0.5]])

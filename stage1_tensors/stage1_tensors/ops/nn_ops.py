@@ -6,6 +6,12 @@ because they run in every layer and must be cheap (``relu``). The rest
 (``dropout``, ``l2_normalize``, ``moments``) are *composites*: short functions
 of public ops, so they need no kernel and no gradient of their own.
 
+Two *backward* ops exist only to make training steps cheap, the way
+TensorFlow's ``ReluGrad`` does: ``relu_grad`` is relu's gradient in one
+multiplication, and ``sparse_softmax_cross_entropy_with_logits_grad`` is the
+cross-entropy's gradient (``softmax - one_hot``) in one kernel instead of five
+ops. Their own gradients are written with public ops, so higher orders work.
+
 >>> import stage1_tensors as tf
 >>> tf.nn.relu([-1.0, 0.0, 2.0])
 tf.Tensor([0. 0. 2.], shape=(3,), dtype=float32)
@@ -32,6 +38,7 @@ __all__ = [
     "softmax", "log_softmax", "sigmoid_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
     "dropout", "l2_normalize", "bias_add", "moments",
+    "relu_grad", "sparse_softmax_cross_entropy_with_logits_grad",
 ]
 
 _INDEX = frozenset(d for d in INTEGER if d.name in ("int32", "int64"))
@@ -317,8 +324,7 @@ SoftmaxCrossEntropyWithLogits = define_op(
     check=_check_same_shape("softmax_cross_entropy_with_logits"))
 
 
-def _check_sparse(values, attrs):
-    op_name = "sparse_softmax_cross_entropy_with_logits"
+def _check_sparse(values, attrs, op_name="sparse_softmax_cross_entropy_with_logits"):
     labels, logits = values
     if logits.ndim == 0 or labels.shape != logits.shape[:-1]:
         raise InvalidArgumentError(
@@ -411,6 +417,84 @@ def _need(labels, logits, op_name):
         raise InvalidArgumentError(
             "%s: both labels= and logits= are required (pass them by name)" % op_name,
             op=op_name)
+
+
+# --- backward ops: the gradients above, fused into one kernel each ---------------
+def _check_relu_grad(values, attrs):
+    gradients, features = values
+    if gradients.shape != features.shape:
+        raise InvalidArgumentError(
+            "relu_grad: gradients and features must have the same shape, got "
+            "gradients %s and features %s" % (_shape(gradients), _shape(features)),
+            op="relu_grad")
+
+
+ReluGrad = define_op("ReluGrad", "relu_grad", inputs=("gradients", "features"),
+                     dtypes=NUMERIC, check=_check_relu_grad)
+
+
+@ReluGrad.kernel
+def _relu_grad(xp, gradients, features):
+    # A multiplication by the 0/1 mask, as TensorFlow's kernel does: on random
+    # signs it is ~10x faster than where(), whose branches the CPU mispredicts.
+    return gradients * (features > 0)
+
+
+def relu_grad(gradients, features, name=None):
+    """The gradient of ``relu``: ``gradients`` where ``features > 0``, else 0.
+
+    ``features`` may be relu's input or its output (they are positive at the
+    same places). ``relu``'s registered gradient calls this.
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.relu_grad([5.0, 5.0, 5.0], [-1.0, 0.0, 2.0])
+    tf.Tensor([0. 0. 5.], shape=(3,), dtype=float32)
+    """
+    return execute(ReluGrad, (gradients, features))
+
+
+def _check_sparse_grad(values, attrs):
+    grad, labels, logits = values
+    _check_sparse((labels, logits), attrs, "sparse_softmax_cross_entropy_with_logits_grad")
+    if grad.shape != labels.shape:
+        raise InvalidArgumentError(
+            "sparse_softmax_cross_entropy_with_logits_grad: grad holds one value per "
+            "loss, so it must have the labels' shape %s, got %s"
+            % (_shape(labels), _shape(grad)),
+            op="sparse_softmax_cross_entropy_with_logits_grad")
+
+
+SparseSoftmaxCrossEntropyWithLogitsGrad = define_op(
+    "SparseSoftmaxCrossEntropyWithLogitsGrad",
+    "sparse_softmax_cross_entropy_with_logits_grad",
+    inputs=("grad", "labels", "logits"), dtypes=FLOATING,
+    input_dtypes={"labels": _INDEX}, check=_check_sparse_grad)
+
+
+@SparseSoftmaxCrossEntropyWithLogitsGrad.kernel
+def _sparse_softmax_xent_grad(xp, grad, labels, logits):
+    if logits.size == 0:
+        return xp.zeros_like(logits)
+    e = xp.exp(_shifted(xp, logits, -1))
+    e /= xp.sum(e, axis=-1, keepdims=True)           # softmax, computed in place
+    rows = e.reshape(-1, e.shape[-1])                # a view: e itself changes
+    rows[xp.arange(rows.shape[0]), labels.reshape(-1)] -= 1
+    e *= grad[..., None]
+    return e
+
+
+def sparse_softmax_cross_entropy_with_logits_grad(grad, labels, logits, name=None):
+    """The gradient of ``sparse_softmax_cross_entropy_with_logits`` w.r.t. its logits:
+    ``grad[..., None] * (softmax(logits) - one_hot(labels))``, in one kernel.
+
+    (TensorFlow's op returns this as a second output of the forward op.)
+
+    >>> import stage1_tensors as tf
+    >>> tf.nn.sparse_softmax_cross_entropy_with_logits_grad(
+    ...     [1.0], labels=[0], logits=[[0.0, 0.0]])
+    tf.Tensor([[-0.5  0.5]], shape=(1, 2), dtype=float32)
+    """
+    return execute(SparseSoftmaxCrossEntropyWithLogitsGrad, (grad, labels, logits))
 
 
 # --- bias_add --------------------------------------------------------------

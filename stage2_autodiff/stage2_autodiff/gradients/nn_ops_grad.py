@@ -34,7 +34,14 @@ def _pass_where(condition, grad, otherwise=None):
 # --- activations ---------------------------------------------------------------
 @RegisterGradient("Relu")
 def _relu_grad(op, grad):
-    return _pass_where(tf.greater(op.outputs[0], 0), grad)
+    return tf.nn.relu_grad(grad, op.outputs[0])
+
+
+@RegisterGradient("ReluGrad")
+def _relu_grad_grad(op, grad):
+    # relu_grad(g, y) = g * (y > 0) is linear in g, and the mask is piecewise
+    # constant in y: y gets no gradient (relu's second derivative is 0).
+    return tf.nn.relu_grad(grad, op.inputs[1]), None
 
 
 @RegisterGradient("Relu6")
@@ -128,10 +135,24 @@ def _softmax_xent_grad(op, grad):
 
 @RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
 def _sparse_softmax_xent_grad(op, grad):
+    # dloss/dlogits = softmax(logits) - one_hot(labels), in one fused op.
     # Integer labels are class indices, not quantities: they get no gradient.
     labels, logits = op.inputs
-    target = tf.one_hot(labels, logits.shape[-1], dtype=logits.dtype)
-    return None, tf.expand_dims(grad, -1) * (tf.nn.softmax(logits) - target)
+    return None, tf.nn.sparse_softmax_cross_entropy_with_logits_grad(grad, labels, logits)
+
+
+@RegisterGradient("SparseSoftmaxCrossEntropyWithLogitsGrad")
+def _sparse_softmax_xent_grad_grad(op, grad):
+    # out = g[..., None] * (p - one_hot) with p = softmax(logits). It is linear
+    # in g; in the logits it is g times softmax, whose Jacobian-vector product
+    # is (v - sum(v * p)) * p.
+    g, labels, logits = op.inputs
+    d_g = tf.reduce_sum(grad * tf.nn.sparse_softmax_cross_entropy_with_logits_grad(
+        tf.ones_like(g), labels, logits), -1)
+    p = tf.nn.softmax(logits)
+    v = grad * tf.expand_dims(g, -1)
+    d_logits = (v - tf.reduce_sum(v * p, -1, keepdims=True)) * p
+    return d_g, None, d_logits
 
 
 # --- bias_add --------------------------------------------------------------------------
