@@ -98,11 +98,23 @@ CONV_CASES = [
     ((1, 8, 7, 1), (2, 3, 1, 2), (2, 1), "VALID", (2, 1)),
     ((0, 4, 4, 2), (3, 3, 2, 2), (1, 1), "SAME", (1, 1)),        # empty batch
     ((1, 1, 1, 3), (1, 1, 3, 2), (1, 1), "VALID", (1, 1)),
+    ((2, 5, 4, 8), (3, 2, 8, 3), (1, 1), "SAME", (1, 1)),        # enough channels for
+    ((1, 7, 6, 9), (2, 3, 9, 2), (1, 1), "VALID", (2, 2)),       # the shifted-rows kernels
 ]
 
 
+@pytest.fixture(params=["im2col", "shifted_rows"])
+def strategy(request, monkeypatch):
+    """Runs a test once with each way of computing stride-1 convolutions."""
+    from stage1_tensors.ops import conv_ops
+    monkeypatch.setattr(conv_ops, "_MIN_CHANNELS_FOR_SHIFTED_ROWS",
+                        10 ** 9 if request.param == "im2col" else 1)
+    return request.param
+
+
 @pytest.mark.parametrize("x_shape,f_shape,strides,padding,dilations", CONV_CASES)
-def test_conv2d_matches_loop_reference(x_shape, f_shape, strides, padding, dilations, on, rng):
+def test_conv2d_matches_loop_reference(x_shape, f_shape, strides, padding, dilations, on, rng,
+                                       strategy):
     x = rng.standard_normal(x_shape)
     f = rng.standard_normal(f_shape)
     got = tf.nn.conv2d(on(x), on(f), strides=list(strides), padding=padding,
@@ -126,7 +138,28 @@ def test_conv2d_float32_strides_forms_and_nchw(on, rng):
                                atol=1e-5)
 
 
-def test_conv2d_explicit_padding(on, rng):
+def test_conv2d_stride_1_nchw_float32_both_ways(on, rng, strategy):
+    # NCHW inputs reach the kernels as transposed (non-contiguous) views.
+    x = rng.standard_normal((2, 6, 5, 8)).astype(np.float32)
+    f = rng.standard_normal((3, 3, 8, 4)).astype(np.float32)
+    expected = ref_conv2d(x, f, (1, 1), "SAME")
+    dy = rng.standard_normal(expected.shape).astype(np.float32)
+    for fmt, to, back in (("NHWC", lambda a: a, lambda a: a),
+                          ("NCHW", lambda a: a.transpose(0, 3, 1, 2),
+                           lambda a: a.transpose(0, 2, 3, 1))):
+        got = tf.nn.conv2d(on(to(x)), on(f), 1, "SAME", data_format=fmt)
+        assert got.dtype == tf.float32
+        np.testing.assert_allclose(back(got.numpy()), expected, rtol=1e-4, atol=1e-4)
+        dx = tf.nn.conv2d_backprop_input(to(x).shape, on(f), on(to(dy)), 1, "SAME",
+                                         data_format=fmt)
+        df = tf.nn.conv2d_backprop_filter(on(to(x)), f.shape, on(to(dy)), 1, "SAME",
+                                          data_format=fmt)
+        inner = (expected * dy).sum()
+        np.testing.assert_allclose((back(dx.numpy()) * x).sum(), inner, rtol=1e-4)
+        np.testing.assert_allclose((df.numpy() * f).sum(), inner, rtol=1e-4)
+
+
+def test_conv2d_explicit_padding(on, rng, strategy):
     x = rng.standard_normal((1, 4, 5, 2))
     f = rng.standard_normal((3, 3, 2, 1))
     got = tf.nn.conv2d(on(x), on(f), 1, [[0, 0], [2, 0], [1, 3], [0, 0]])
@@ -136,7 +169,7 @@ def test_conv2d_explicit_padding(on, rng):
 
 @pytest.mark.parametrize("x_shape,f_shape,strides,padding,dilations", CONV_CASES)
 def test_conv2d_backprop_ops_are_adjoints(x_shape, f_shape, strides, padding, dilations, on,
-                                          rng):
+                                          rng, strategy):
     # <conv2d(x, f), dy> = <x, backprop_input(f, dy)> = <f, backprop_filter(x, dy)>
     x = rng.standard_normal(x_shape)
     f = rng.standard_normal(f_shape)

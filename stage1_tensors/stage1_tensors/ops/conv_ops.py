@@ -183,14 +183,83 @@ Conv2DBackpropFilter = define_op(
     dtypes=FLOATING, check=_check_backprop_filter)
 
 
+# --- the convolution kernels ----------------------------------------------------
+# Two ways to turn a convolution into matrix products, both with a Python loop
+# over the k_h * k_w taps of the kernel only:
+#
+# * im2col: copy every window into one row of a (pixels, k_h * k_w * C) matrix,
+#   then one big matmul with the kernel as a (k_h * k_w * C, F) matrix. Works for
+#   any stride; the copy costs k_h * k_w times the input's size.
+# * shifted rows: see the (padded) batch as one long (N * H * W, C) matrix of
+#   pixels. Tap (i, j) of every window is then the same matrix shifted down by
+#   i * W + j rows, a view. A stride-1 convolution is the sum over taps of
+#   ``shifted @ kernel[i, j]``: no copy at all, and the same trick gives both
+#   gradients. Rows near the right and bottom edges "wrap" into the next image
+#   row; those outputs are computed and dropped (about (H*W)/(OH*OW) - 1 extra
+#   work). With one input channel each product is a thin outer product, slower
+#   than im2col, so that case (and strides > 1) uses im2col.
+_MIN_CHANNELS_FOR_SHIFTED_ROWS = 8
+
+
+def _by_shifted_rows(channels, strides):
+    return strides == (1, 1) and channels >= _MIN_CHANNELS_FOR_SHIFTED_ROWS
+
+
+def _taps(k_hw):
+    return [(i, j) for i in range(k_hw[0]) for j in range(k_hw[1])]
+
+
+def _im2col(xp, x, k_hw, strides, dilations, out_hw):
+    """The windows of padded NHWC ``x`` as a contiguous (N*OH*OW, KH*KW*C) matrix."""
+    n, c = x.shape[0], x.shape[3]
+    cols = xp.empty((n,) + tuple(out_hw) + tuple(k_hw) + (c,), dtype=x.dtype)
+    for i, j in _taps(k_hw):
+        cols[:, :, :, i, j, :] = x[_tap_slices(i, j, strides, dilations, out_hw)]
+    return cols.reshape(-1, k_hw[0] * k_hw[1] * c)
+
+
+def _shifted_rows(xp, x, k_hw, dilations):
+    """Padded NHWC ``x`` as a (N*H*W, C) matrix, each tap's row offset, and how
+    many rows every tap can read (enough for all the valid outputs)."""
+    rows = xp.ascontiguousarray(x).reshape(-1, x.shape[3])
+    offsets = _row_offsets(k_hw, dilations, x.shape[2])
+    return rows, offsets, max(rows.shape[0] - offsets[-1], 0)
+
+
+def _row_offsets(k_hw, dilations, width):
+    """How far down the rows of pixels each tap reads, for images ``width`` wide."""
+    return [i * dilations[0] * width + j * dilations[1] for i, j in _taps(k_hw)]
+
+
+def _on_input_grid(xp, dy, padded_shape):
+    """``dy`` placed at its outputs' top-left pixels of a zero (N*H*W, F) grid."""
+    n, h, w, _ = padded_shape
+    oh, ow = dy.shape[1:3]
+    grid = xp.zeros((n, h, w, dy.shape[3]), dtype=dy.dtype)
+    grid[:, :oh, :ow, :] = dy
+    return grid.reshape(-1, dy.shape[3])
+
+
 @Conv2D.kernel
 def _conv2d(xp, x, f, strides, padding, data_format, dilations):
     x = _nhwc(xp, x, data_format)
     out_hw, pads = _geometry("conv2d", x.shape[1:3], f.shape[:2], strides, dilations,
                              padding, "")
-    cols = _windows(xp, _pad(xp, x, pads), f.shape[:2], strides, dilations, out_hw)
-    out = xp.tensordot(cols, f, axes=([3, 4, 5], [0, 1, 2]))
-    return _from_nhwc(xp, out.astype(x.dtype, copy=False), data_format)
+    x = _pad(xp, x, pads)
+    n, h, w, c = x.shape
+    kh, kw, _, filters = f.shape
+    if _by_shifted_rows(c, strides):
+        rows, offsets, m = _shifted_rows(xp, x, (kh, kw), dilations)
+        out = xp.zeros((n * h * w, filters), dtype=x.dtype)
+        acc, product = out[:m], xp.empty((m, filters), dtype=x.dtype)
+        for (i, j), s in zip(_taps((kh, kw)), offsets):
+            xp.matmul(rows[s:s + m], f[i, j], out=product)
+            acc += product
+        out = out.reshape(n, h, w, filters)[:, :out_hw[0], :out_hw[1], :]
+    else:
+        cols = _im2col(xp, x, (kh, kw), strides, dilations, out_hw)
+        out = xp.matmul(cols, f.reshape(-1, filters)).reshape((n,) + out_hw + (filters,))
+    return _from_nhwc(xp, out, data_format)
 
 
 @Conv2DBackpropInput.kernel
@@ -200,11 +269,26 @@ def _conv2d_backprop_input(xp, f, dy, input_sizes, strides, padding, data_format
     dy = _nhwc(xp, dy, data_format)
     out_hw, pads = _geometry("conv2d_backprop_input", (h, w), f.shape[:2], strides,
                              dilations, padding, "")
-    # Each output pixel's gradient, spread over the window it was computed from.
-    dcols = xp.tensordot(dy, f, axes=([3], [3]))       # N, OH, OW, KH, KW, C
-    dx = xp.zeros((n, h + sum(pads[0]), w + sum(pads[1]), c), dtype=f.dtype)
-    for i in range(f.shape[0]):
-        for j in range(f.shape[1]):
+    padded = (n, h + sum(pads[0]), w + sum(pads[1]), c)
+    kh, kw = f.shape[:2]
+    if _by_shifted_rows(c, strides):
+        # Each output pixel's gradient flows back to every pixel its window read.
+        offsets = _row_offsets((kh, kw), dilations, padded[2])
+        grid = _on_input_grid(xp, dy, padded)
+        m = max(grid.shape[0] - offsets[-1], 0)
+        dx = xp.zeros((grid.shape[0], c), dtype=f.dtype)
+        product = xp.empty((m, c), dtype=f.dtype)
+        for (i, j), s in zip(_taps((kh, kw)), offsets):
+            xp.matmul(grid[:m], f[i, j].T, out=product)
+            dx[s:s + m] += product
+        dx = dx.reshape(padded)
+    else:
+        # col2im: each output pixel's gradient spread over its window, then
+        # added back tap by tap.
+        dcols = xp.matmul(dy.reshape(-1, dy.shape[3]), f.reshape(-1, f.shape[3]).T)
+        dcols = dcols.reshape(dy.shape[:3] + (kh, kw, c))
+        dx = xp.zeros(padded, dtype=f.dtype)
+        for i, j in _taps((kh, kw)):
             dx[_tap_slices(i, j, strides, dilations, out_hw)] += dcols[:, :, :, i, j, :]
     return _from_nhwc(xp, _crop(dx, pads, (h, w)), data_format)
 
@@ -216,8 +300,18 @@ def _conv2d_backprop_filter(xp, x, dy, filter_sizes, strides, padding, data_form
     dy = _nhwc(xp, dy, data_format)
     out_hw, pads = _geometry("conv2d_backprop_filter", x.shape[1:3], filter_sizes[:2],
                              strides, dilations, padding, "")
-    cols = _windows(xp, _pad(xp, x, pads), filter_sizes[:2], strides, dilations, out_hw)
-    return xp.tensordot(cols, dy, axes=([0, 1, 2], [0, 1, 2])).astype(x.dtype, copy=False)
+    x = _pad(xp, x, pads)
+    k_hw, c, filters = tuple(filter_sizes[:2]), x.shape[3], dy.shape[3]
+    if _by_shifted_rows(c, strides):
+        # Tap (i, j) of the kernel met pixel p + offset wherever output p was made.
+        rows, offsets, m = _shifted_rows(xp, x, k_hw, dilations)
+        grid = _on_input_grid(xp, dy, x.shape)[:m]
+        df = xp.empty(k_hw + (c, filters), dtype=x.dtype)
+        for (i, j), s in zip(_taps(k_hw), offsets):
+            xp.matmul(rows[s:s + m].T, grid, out=df[i, j])
+        return df
+    cols = _im2col(xp, x, k_hw, strides, dilations, out_hw)
+    return xp.matmul(cols.T, dy.reshape(-1, filters)).reshape(k_hw + (c, filters))
 
 
 # --- pooling -------------------------------------------------------------------
