@@ -333,8 +333,8 @@ def _check_sparse(values, attrs, op_name="sparse_softmax_cross_entropy_with_logi
             % (op_name, _shape(labels), _shape(logits),
                _shape(logits)[:-1] if logits.ndim else "(a logits tensor of rank >= 1)"),
             op=op_name)
-    if labels.size:
-        classes = logits.shape[-1]
+    classes = logits.shape[-1]
+    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
         bad = (labels < 0) | (labels >= classes)
         if bool(bad.any()):
             value = int(labels[bad].reshape(-1)[0])
@@ -362,11 +362,26 @@ def _softmax_xent(xp, labels, logits, axis):
     return -xp.sum(labels * _log_softmax_array(xp, logits, axis), axis=axis)
 
 
+def _shifted_classes_first(xp, logits):
+    """The logits as a contiguous (classes, examples) array, minus each example's max.
+
+    With a few classes, NumPy reduces a short last axis one example at a time
+    (19 µs for 256 x 10); over the first axis of the transposed copy it handles
+    all the examples at once (3 µs). The cross-entropy kernels work this way round.
+    """
+    t = xp.ascontiguousarray(logits.reshape(-1, logits.shape[-1]).T)
+    t -= t.max(axis=0)
+    return t
+
+
 @SparseSoftmaxCrossEntropyWithLogits.kernel
 def _sparse_softmax_xent(xp, labels, logits):
-    log_p = _log_softmax_array(xp, logits, -1)
-    picked = xp.take_along_axis(log_p, labels[..., None].astype(xp.int64), axis=-1)
-    return -picked[..., 0]
+    if logits.size == 0:
+        return xp.zeros(labels.shape, dtype=logits.dtype)
+    # -log(softmax(x)[label]) = log(sum(exp(x))) - x[label], all shifted by max(x)
+    t = _shifted_classes_first(xp, logits)
+    picked = t[labels.reshape(-1), xp.arange(t.shape[1])]
+    return (xp.log(xp.exp(t).sum(axis=0)) - picked).reshape(labels.shape)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
@@ -475,12 +490,11 @@ SparseSoftmaxCrossEntropyWithLogitsGrad = define_op(
 def _sparse_softmax_xent_grad(xp, grad, labels, logits):
     if logits.size == 0:
         return xp.zeros_like(logits)
-    e = xp.exp(_shifted(xp, logits, -1))
-    e /= xp.sum(e, axis=-1, keepdims=True)           # softmax, computed in place
-    rows = e.reshape(-1, e.shape[-1])                # a view: e itself changes
-    rows[xp.arange(rows.shape[0]), labels.reshape(-1)] -= 1
-    e *= grad[..., None]
-    return e
+    e = xp.exp(_shifted_classes_first(xp, logits))
+    e /= e.sum(axis=0)                                   # softmax, in place
+    e[labels.reshape(-1), xp.arange(e.shape[1])] -= 1    # minus one_hot
+    e *= grad.reshape(-1)
+    return e.T.reshape(logits.shape)
 
 
 def sparse_softmax_cross_entropy_with_logits_grad(grad, labels, logits, name=None):
