@@ -96,7 +96,7 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
 def _notify(op, inputs, values, attrs, result):
     # Observers get Tensors for every input, so a Python scalar that was
     # converted shows up as the constant Tensor the kernel actually saw.
-    tensors = _flat_inputs(op, inputs)
+    tensors = inputs[0] if op.variadic else inputs
     for x in tensors:
         if not isinstance(x, Tensor):
             tensors = tuple(x if isinstance(x, Tensor) else wrap(v)
@@ -107,10 +107,6 @@ def _notify(op, inputs, values, attrs, result):
             tensors = tuple(tensors)
     for observer in tuple(_observers):
         observer(op, tensors, attrs, result)
-
-
-def _flat_inputs(op, inputs):
-    return inputs[0] if op.variadic else inputs
 
 
 def _kernel_failed(op, values, attrs, error=None):

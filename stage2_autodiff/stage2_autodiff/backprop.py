@@ -31,9 +31,10 @@ from stage1_tensors.convert import convert_to_tensor
 from stage1_tensors.dispatch import wrap
 from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.ops.binary_ops import add
+from stage1_tensors.ops.reduction_ops import add_n
 from stage1_tensors.tensor import Tensor
 
-from .registry import gradient_function
+from .registry import _GRADIENTS, gradient_function
 
 __all__ = ["reverse_accumulate", "zeros_for", "ones_for"]
 
@@ -68,63 +69,89 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
     for record in records:
         for x in record.inputs:
             if id(x) in reach:
+                on_path.append(record)
+                # Only floating-point results carry gradients (as in TensorFlow).
+                for out in record.outputs:
+                    if out._value.dtype.kind == "f":
+                        reach.add(id(out))
                 break
-        else:
-            continue
-        on_path.append(record)
-        for out in record.outputs:
-            if out._value.dtype.kind == "f":
-                reach.add(id(out))
     if release:
         records.clear()
 
-    grads = {k: g for k, g in seeds.items() if k in reach}
-    keep = source_ids
-    for i in range(len(on_path) - 1, -1, -1):
-        record = on_path[i]
-        if release:
-            on_path[i] = None
-        out_grads = []
-        found = False
-        for out in record.outputs:
-            k = id(out)
-            g = grads.get(k) if k in keep else grads.pop(k, None)
-            if g is not None:
-                found = True
-            out_grads.append(g)
-        if not found:
-            continue
-        fn = record.grad_fn or gradient_function(record.type)
-        if fn is None:          # declared with no_gradient
-            continue
-        if len(out_grads) > 1:
-            out_grads = [zeros_for(o) if g is None else g
-                         for o, g in zip(record.outputs, out_grads)]
-        # Inputs off every path to a source (the data batch of a layer, say)
-        # need no gradient; expensive rules (matmul, conv2d) skip them.
-        record.skip_input_indices = tuple(
-            j for j, x in enumerate(record.inputs) if id(x) not in reach)
-        in_grads = _checked(record, fn(record, *out_grads))
-        for x, g in zip(record.inputs, in_grads):
+    # The gradient contributions to each tensor, in a list: a tensor used n
+    # times gets n of them, summed in one add_n when its own op is reached.
+    grads = {k: [g] for k, g in seeds.items() if k in reach}
+    while on_path:
+        record = on_path.pop()          # (which also releases it, if asked)
+        outputs = record.outputs
+        if len(outputs) == 1:                   # the common case
+            g = _take(grads, id(outputs[0]), source_ids)
             if g is None:
                 continue
-            k = id(x)
-            if k not in reach:
+            out_grads = (g,)
+        else:
+            out_grads = _output_grads(outputs, grads, source_ids)
+            if out_grads is None:
                 continue
-            previous = grads.get(k)
-            grads[k] = g if previous is None else add(previous, g)
-    return {k: grads.get(k) for k in source_ids}
+        fn = record.grad_fn or _GRADIENTS.get(record.type) or gradient_function(record.type)
+        if fn is None:          # declared with no_gradient
+            continue
+        inputs = record.inputs
+        # Inputs off every path to a source (the data batch of a layer, say)
+        # need no gradient; expensive rules (matmul, conv2d) skip them.
+        skip = ()
+        for j, x in enumerate(inputs):
+            if id(x) not in reach:
+                skip += (j,)
+        record.skip_input_indices = skip
+        in_grads = _checked(record, fn(record, *out_grads))
+        for j, g in enumerate(in_grads):
+            if g is None or j in skip:
+                continue
+            k = id(inputs[j])
+            contributions = grads.get(k)
+            if contributions is None:
+                grads[k] = [g]
+            else:
+                contributions.append(g)
+    return {k: _take(grads, k, source_ids) for k in source_ids}
+
+
+def _take(grads, k, source_ids):
+    """The total gradient of tensor ``k`` (None if it has none). All its
+    contributions are in by now; a source's stays in ``grads`` (it is an
+    answer), any other tensor's is released: nothing needs it again."""
+    contributions = grads.get(k) if k in source_ids else grads.pop(k, None)
+    if contributions is None:
+        return None
+    if len(contributions) > 1:
+        total = (add(*contributions) if len(contributions) == 2
+                 else add_n(contributions))
+        contributions[:] = [total]
+    return contributions[0]
+
+
+def _output_grads(outputs, grads, source_ids):
+    """The gradients of a multi-output op's outputs (zeros for those that have
+    none, so gradient functions need not test for None), or None if none has one."""
+    found = [_take(grads, id(out), source_ids) for out in outputs]
+    if all(g is None for g in found):
+        return None
+    return [zeros_for(o) if g is None else g for o, g in zip(outputs, found)]
 
 
 def _checked(record, result):
     """The gradient function's result as a tuple, one per input, or an error naming the op."""
     inputs = record.inputs
-    if type(result) is tuple and len(result) == len(inputs):   # the common case
+    if type(result) is tuple and len(result) == len(inputs):   # the common cases
         for x, g in zip(inputs, result):
             if g is not None and (type(g) is not Tensor or g._value.shape != x._value.shape):
                 break
         else:
             return result
+    elif type(result) is Tensor and len(inputs) == 1 \
+            and result._value.shape == inputs[0]._value.shape:
+        return (result,)
     if result is None or isinstance(result, Tensor):
         result = (result,)
     else:

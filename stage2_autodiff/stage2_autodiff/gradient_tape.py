@@ -233,8 +233,13 @@ class GradientTape:
         seeds = self._seeds(target, output_gradients)
         source_ids = {id(s) for s in flat_sources}
         release = not self._persistent
-        with _Paused(self):     # the backward pass itself is not recorded here
+        # The backward pass itself is not recorded on this tape (outer tapes
+        # do record it: that is how higher-order gradients work).
+        was_recording, self._recording = self._recording, False
+        try:
             found = reverse_accumulate(self._records, seeds, source_ids, release)
+        finally:
+            self._recording = was_recording
         if release:
             self._release()
         results = [_answer(s, found[id(s)], unconnected) for s in flat_sources]
@@ -360,6 +365,8 @@ def _unconnected(value):
 
 
 def _check_sources(sources):
+    if isinstance(sources, Tensor):
+        return [sources]
     flat = nest.flatten(sources)
     for s in flat:
         if not isinstance(s, Tensor):

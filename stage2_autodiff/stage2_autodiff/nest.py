@@ -57,8 +57,12 @@ def pack_sequence_as(structure, flat):
     """
     if not _is_nested(structure):
         return flat[0]
-    if type(structure) is list and not any(_is_nested(x) for x in structure):
-        return list(flat)
+    if type(structure) is list:
+        for item in structure:          # fast path: a flat list of leaves
+            if _is_nested(item):
+                break
+        else:
+            return list(flat)
     leaves = iter(flat)
 
     def pack(item):

@@ -129,9 +129,21 @@ def pop_tape(tape):
 
 
 def _observe(op, inputs, attrs, outputs):
-    if _local.tapes and op.name not in _NOT_DIFFERENTIABLE:
+    # Called after every op of every thread while any tape exists, so it
+    # returns as early as it can: no tape in this thread, or none recording
+    # (and no custom_gradient collecting the variables its function reads).
+    tapes = _local.tapes
+    if not tapes:
+        return
+    for tape in tapes:
+        if tape._recording:
+            break
+    else:
+        if not _local.variable_readers:
+            return
+    if op.name not in _NOT_DIFFERENTIABLE:
         record_operation(op.name, inputs, attrs,
-                         tuple(outputs) if type(outputs) is list else (outputs,))
+                         (outputs,) if type(outputs) is not list else tuple(outputs))
 
 
 def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):

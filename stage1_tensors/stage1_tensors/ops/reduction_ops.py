@@ -457,9 +457,12 @@ AddN = define_op("AddN", "add_n", inputs=("inputs",), dtypes=NUMERIC,
 
 @AddN.kernel
 def _add_n(xp, *xs):
-    total = xs[0]
-    for x in xs[1:]:
-        total = xp.add(total, x)
+    total = xp.add(xs[0], xs[1]) if len(xs) > 1 else xs[0].copy()
+    for x in xs[2:]:
+        if total.ndim:
+            xp.add(total, x, out=total)     # one result buffer for the whole sum
+        else:                               # (a 0-d sum may be a NumPy scalar)
+            total = xp.add(total, x)
     return total
 
 
