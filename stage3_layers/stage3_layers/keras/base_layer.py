@@ -64,6 +64,8 @@ class InputSpec:
     InputSpec(min_ndim=2, axes={-1: 3})
     """
 
+    _fitted = None      # the last shape that fitted: a layer sees the same one each call
+
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None,
                  min_ndim=None, axes=None):
         self.dtype = dtype
@@ -81,7 +83,15 @@ class InputSpec:
         return "InputSpec(%s)" % ", ".join(parts)
 
     def problem(self, shape):
-        """Why ``shape`` does not fit, in words; None when it does."""
+        """Why ``shape`` (a tuple) does not fit, in words; None when it does."""
+        if shape == self._fitted:
+            return None
+        problem = self._problem(shape)
+        if problem is None:
+            self._fitted = shape
+        return problem
+
+    def _problem(self, shape):
         rank = len(shape)
         if self.ndim is not None and rank != self.ndim:
             return "expected ndim=%d, found ndim=%d" % (self.ndim, rank)
@@ -263,7 +273,7 @@ class Layer:
     def _check_input_spec(self, inputs):
         if not isinstance(inputs, tf.Tensor):
             return
-        shape = tuple(inputs.shape)
+        shape = tuple(inputs._value.shape)
         problem = self.input_spec.problem(shape)
         if problem is not None:
             raise InvalidArgumentError(
