@@ -190,6 +190,20 @@ def test_sparse_softmax_cross_entropy_grad(shape, label_dtype, on, rng):
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("shape,data_format", [((3, 4), None), ((0, 4), "NHWC"),
+                                               ((2, 3, 4, 5), "NHWC"), ((2, 3, 4, 5), "NCHW"),
+                                               ((2, 3, 4), "NCW"), ((2, 0, 3), "NWC")])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int32])
+def test_bias_add_grad(shape, data_format, dtype, on, rng):
+    g = (rng.standard_normal(shape) * 4).astype(dtype)
+    channel = 1 if data_format and data_format.startswith("NC") else len(shape) - 1
+    expected = g.astype(np.float64).sum(axis=tuple(a for a in range(len(shape)) if a != channel))
+    got = tf.nn.bias_add_grad(on(g), data_format=data_format)
+    assert got.dtype == tf.as_dtype(dtype) and got.shape == expected.shape
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-2 if dtype == np.float16 else 1e-5,
+                               atol=0.1 if dtype == np.float16 else 1e-5)
+
+
 # --- bias_add, l2_normalize, moments ----------------------------------------------
 def test_bias_add(on, rng):
     x = rng.standard_normal((2, 3, 4, 5))
@@ -282,6 +296,8 @@ ERRORS = [
      r"_grad: grad holds one value per loss.*\(1,\), got \(2,\)"),
     (lambda: tf.nn.bias_add([[1.0, 2.0]], [1.0, 2.0, 3.0]), "one entry per channel.*2 channels"),
     (lambda: tf.nn.bias_add([1.0, 2.0], [1.0, 2.0]), "rank >= 2"),
+    (lambda: tf.nn.bias_add_grad([1.0, 2.0]), r"bias_add_grad: out_backprop must have rank >= 2"),
+    (lambda: tf.nn.bias_add_grad([[1.0]], data_format="CHW"), "bias_add_grad: data_format"),
     (lambda: tf.nn.bias_add([[1.0]], [1.0], data_format="HWC"), "data_format"),
     (lambda: tf.nn.dropout([1.0], rate=1.0), r"rate must be a float in the range \[0, 1\)"),
     (lambda: tf.nn.dropout([1.0], rate=-0.1), r"\[0, 1\)"),

@@ -178,6 +178,13 @@ def test_bias_add_gradients(shape, data_format, rng):
                     [rng.standard_normal(shape), rng.standard_normal(channels)], order=2)
 
 
+@pytest.mark.parametrize("shape,data_format", [((3, 4), None), ((2, 3, 4, 5), "NHWC"),
+                                               ((2, 3, 4, 5), "NCHW")])
+def test_bias_add_grad_gradients(shape, data_format, rng):
+    check_gradients(lambda g: tf.nn.bias_add_grad(g, data_format=data_format),
+                    [rng.standard_normal(shape)], order=2)
+
+
 def test_composite_gradients(rng):
     # l2_normalize, moments and dropout have no rule of their own: the tape sees their parts.
     check_gradients(lambda x: tf.nn.l2_normalize(x, axis=-1), [rng.standard_normal((2, 3))],

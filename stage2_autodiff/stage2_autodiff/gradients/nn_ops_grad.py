@@ -159,7 +159,15 @@ def _sparse_softmax_xent_grad_grad(op, grad):
 @RegisterGradient("BiasAdd")
 def _bias_add_grad(op, grad):
     # The bias was added at every position: its gradient sums over all but the channels.
+    return grad, tf.nn.bias_add_grad(grad, data_format=op.get_attr("data_format"))
+
+
+@RegisterGradient("BiasAddGrad")
+def _bias_add_grad_grad(op, grad):
+    # A sum over positions: its transpose copies each channel's value back to them.
+    x = op.inputs[0]
     data_format = op.get_attr("data_format")
-    rank = grad.ndim
-    channel = 1 if data_format is not None and data_format.startswith("NC") else rank - 1
-    return grad, tf.reduce_sum(grad, [a for a in range(rank) if a != channel])
+    channel = 1 if data_format is not None and data_format.startswith("NC") else x.ndim - 1
+    shape = [1] * x.ndim
+    shape[channel] = -1
+    return tf.broadcast_to(tf.reshape(grad, shape), tuple(x.shape))
