@@ -208,11 +208,24 @@ class Layer:
         """Creates the layer's variables, given the shape of its first input.
 
         The default creates nothing. Override it and call ``add_weight``.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(3)
+        >>> layer.build((None, 4))
+        >>> layer.kernel.shape
+        TensorShape([4, 3])
         """
         self.built = True
 
     def call(self, inputs, *args, **kwargs):
-        """The layer's computation. The default returns its input unchanged."""
+        """The layer's computation. The default returns its input unchanged.
+
+        Call the layer (``layer(x)``), not ``call``: ``__call__`` builds it first.
+
+        >>> import stage3_layers as tf
+        >>> tf.keras.layers.Layer().call(tf.constant([1.0]))
+        tf.Tensor([1.], shape=(1,), dtype=float32)
+        """
         return inputs
 
     # --- calling ------------------------------------------------------------
@@ -346,7 +359,13 @@ class Layer:
         return variable
 
     def add_variable(self, *args, **kwargs):
-        """Old name of ``add_weight`` (the seeds use it)."""
+        """Old name of ``add_weight`` (the seeds use it).
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Layer(name="old")
+        >>> layer.add_variable("kernel", [2, 1]).name
+        'old/kernel:0'
+        """
         return self.add_weight(*args, **kwargs)
 
     def _collect(self, want_trainable, seen):
@@ -377,17 +396,40 @@ class Layer:
 
     @property
     def trainable_weights(self):
-        """Variables that training updates: this layer's, then its sublayers'."""
+        """Variables that training updates: this layer's, then its sublayers'.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(2, name="d")
+        >>> _ = layer(tf.ones([1, 3]))
+        >>> [v.name for v in layer.trainable_variables]
+        ['d/kernel:0', 'd/bias:0']
+        """
         return self._collect(True, set())
 
     @property
     def non_trainable_weights(self):
-        """Variables training leaves alone (moving statistics, frozen layers)."""
+        """Variables training leaves alone (moving statistics, frozen layers).
+
+        >>> import stage3_layers as tf
+        >>> norm = tf.keras.layers.BatchNormalization(name="bn")
+        >>> _ = norm(tf.ones([2, 3]))
+        >>> [v.name for v in norm.non_trainable_variables]
+        ['bn/moving_mean:0', 'bn/moving_variance:0']
+        """
         return self._collect(False, set())
 
     @property
     def weights(self):
-        """All variables: trainable ones first, as Keras lists them."""
+        """All variables: trainable ones first, as Keras lists them (alias ``variables``).
+
+        >>> import stage3_layers as tf
+        >>> norm = tf.keras.layers.BatchNormalization(name="bn2")
+        >>> _ = norm(tf.ones([2, 3]))
+        >>> [v.name for v in norm.weights] == [v.name for v in norm.variables]
+        True
+        >>> len(norm.weights)
+        4
+        """
         seen = set()
         return self._collect(True, seen) + self._collect(False, seen)
 
@@ -397,7 +439,15 @@ class Layer:
 
     @property
     def trainable(self):
-        """False freezes the layer and every layer inside it."""
+        """False freezes the layer and every layer inside it.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(2)
+        >>> _ = layer(tf.ones([1, 3]))
+        >>> layer.trainable = False
+        >>> len(layer.trainable_variables), len(layer.non_trainable_variables)
+        (0, 2)
+        """
         return self._trainable
 
     @trainable.setter

@@ -45,7 +45,15 @@ def _floating(dtype, who):
 
 
 class Initializer:
-    """Base class: subclasses implement ``__call__(shape, dtype=None)``."""
+    """Base class: subclasses implement ``__call__(shape, dtype=None)``.
+
+    >>> import stage3_layers as tf
+    >>> class Twos(tf.keras.initializers.Initializer):
+    ...     def __call__(self, shape, dtype=None, **kwargs):
+    ...         return tf.fill(shape, tf.constant(2.0, dtype or "float32"))
+    >>> tf.keras.layers.Dense(1, kernel_initializer=Twos())(tf.ones([1, 2]))
+    tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None, **kwargs):
         raise NotImplementedError("%s must implement __call__(shape, dtype=None)"

@@ -103,7 +103,23 @@ class Model(Layer):
         self.built = True
 
     def summary(self, line_length=65, positions=None, print_fn=None):
-        """Prints the model's layers, their output shapes and parameter counts."""
+        """Prints the model's layers, their output shapes and parameter counts.
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,), name="out")],
+        ...                             name="tiny")
+        >>> model.summary(line_length=50)
+        Model: "tiny"
+        __________________________________________________
+        Layer (type)          Output Shape        Param #
+        ==================================================
+        out (Dense)           (None, 2)           8
+        ==================================================
+        Total params: 8
+        Trainable params: 8
+        Non-trainable params: 0
+        __________________________________________________
+        """
         from .summary import print_summary
         print_summary(self, line_length, positions, print_fn)
 
