@@ -123,6 +123,11 @@ def _check_rank4(op_name, values, names):
 
 
 def _check_conv(op_name, x_shape, f_shape, attrs, described):
+    if 0 in tuple(f_shape):
+        raise InvalidArgumentError(
+            "%s: the filter must not have zero elements (every dimension of height, "
+            "width, in_channels, out_channels non-zero), got filter shape %s"
+            % (op_name, tuple(f_shape)), op=op_name)
     fmt = attrs["data_format"]
     channels = _nhwc_shape(x_shape, fmt)[3]
     if channels != f_shape[2]:
