@@ -103,6 +103,7 @@ class GradientTape:
         self._records = []      # RecordedOps, in the order they ran
         self._ids = set()       # ids of watched tensors and variables
         self._watched = []      # keeps watched tensors alive, so their ids stay theirs
+        self._reads = {}        # id(variable) -> the snapshot of its last recorded read
 
     # --- the context manager -----------------------------------------------------
     def __enter__(self):

@@ -177,21 +177,37 @@ def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
 
 
 def _read_variables(inputs, tapes):
-    """``inputs`` with each variable replaced by a snapshot of its array."""
+    """``inputs`` with each variable replaced by a snapshot of its array.
+
+    A variable read again before it changes gives the same snapshot, and no
+    new record: a loop that reads its weights at every step (an RNN) needs one
+    ``ReadVariableOp`` per weight, and the gradients of all the uses add up at
+    that snapshot.
+    """
     replaced = []
     readers = _local.variable_readers
     for x in inputs:
         if isinstance(x, Variable):
+            key = id(x)
             if readers and x._trainable:
-                readers[-1].setdefault(id(x), x)
-            snapshot = wrap(x._value)
+                readers[-1].setdefault(key, x)
+            snapshot = None
+            for tape in tapes:
+                seen = tape._reads.get(key)
+                if seen is not None and seen._value is x._value:  # not assigned since
+                    snapshot = seen
+                    break
+            else:
+                snapshot = wrap(x._value)
             read = None
             for tape in tapes:
-                if tape._recording and tape._watches_variable(x):
+                if tape._recording and tape._reads.get(key) is not snapshot \
+                        and tape._watches_variable(x):
                     if read is None:
                         read = RecordedOp("ReadVariableOp", (x,), (snapshot,), {})
                     tape._records.append(read)
                     tape._ids.add(id(snapshot))
+                    tape._reads[key] = snapshot
             x = snapshot
         replaced.append(x)
     return tuple(replaced)
