@@ -42,7 +42,7 @@ __all__ = ["reverse_accumulate", "zeros_for", "ones_for"]
 def zeros_for(t):
     """A constant Tensor of zeros with ``t``'s shape, dtype and device."""
     value = t._value
-    if type(value) is np.ndarray:
+    if isinstance(value, (np.ndarray, np.generic)):
         return wrap(np.zeros(value.shape, value.dtype))
     return wrap(backend_of(value).xp.zeros_like(value))
 
@@ -50,8 +50,9 @@ def zeros_for(t):
 def ones_for(t):
     """A constant Tensor of ones with ``t``'s shape, dtype and device."""
     value = t._value
-    if type(value) is np.ndarray:
-        return wrap(np.ones(value.shape, value.dtype))
+    if isinstance(value, (np.ndarray, np.generic)):
+        shape = value.shape         # (np.array(1) is ~5x cheaper than np.ones(()))
+        return wrap(np.ones(shape, value.dtype) if shape else np.array(1, value.dtype))
     return wrap(backend_of(value).xp.ones_like(value))
 
 
@@ -85,9 +86,16 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
         record = on_path.pop()          # (which also releases it, if asked)
         outputs = record.outputs
         if len(outputs) == 1:                   # the common case
-            g = _take(grads, id(outputs[0]), source_ids)
-            if g is None:
-                continue
+            k = id(outputs[0])
+            if k in source_ids:
+                g = _take(grads, k, source_ids)
+                if g is None:
+                    continue
+            else:                               # (_take, inlined for speed)
+                contributions = grads.pop(k, None)
+                if contributions is None:
+                    continue
+                g = contributions[0] if len(contributions) == 1 else _sum(contributions)
             out_grads = (g,)
         else:
             out_grads = _output_grads(outputs, grads, source_ids)
@@ -125,10 +133,12 @@ def _take(grads, k, source_ids):
     if contributions is None:
         return None
     if len(contributions) > 1:
-        total = (add(*contributions) if len(contributions) == 2
-                 else add_n(contributions))
-        contributions[:] = [total]
+        contributions[:] = [_sum(contributions)]
     return contributions[0]
+
+
+def _sum(contributions):
+    return add(*contributions) if len(contributions) == 2 else add_n(contributions)
 
 
 def _output_grads(outputs, grads, source_ids):

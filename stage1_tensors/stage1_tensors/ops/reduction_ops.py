@@ -53,6 +53,14 @@ def normalize_axis(axis, op_name):
     """``axis`` as None or a tuple of ints (tensors and lists accepted)."""
     if axis is None:
         return None
+    if type(axis) is int:               # the common cases, answered at once
+        return (axis,)
+    if type(axis) is tuple:
+        for a in axis:
+            if type(a) is not int:
+                break
+        else:
+            return axis
     try:
         if hasattr(axis, "numpy"):
             axis = axis.numpy()
