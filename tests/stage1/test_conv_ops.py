@@ -98,8 +98,8 @@ CONV_CASES = [
     ((1, 8, 7, 1), (2, 3, 1, 2), (2, 1), "VALID", (2, 1)),
     ((0, 4, 4, 2), (3, 3, 2, 2), (1, 1), "SAME", (1, 1)),        # empty batch
     ((1, 1, 1, 3), (1, 1, 3, 2), (1, 1), "VALID", (1, 1)),
-    ((2, 5, 4, 8), (3, 2, 8, 3), (1, 1), "SAME", (1, 1)),        # enough channels for
-    ((1, 7, 6, 9), (2, 3, 9, 2), (1, 1), "VALID", (2, 2)),       # the shifted-rows kernels
+    ((2, 5, 4, 16), (3, 2, 16, 3), (1, 1), "SAME", (1, 1)),      # enough channels for
+    ((1, 7, 6, 17), (2, 3, 17, 2), (1, 1), "VALID", (2, 2)),     # the shifted-rows kernels
 ]
 
 
@@ -140,8 +140,8 @@ def test_conv2d_float32_strides_forms_and_nchw(on, rng):
 
 def test_conv2d_stride_1_nchw_float32_both_ways(on, rng, strategy):
     # NCHW inputs reach the kernels as transposed (non-contiguous) views.
-    x = rng.standard_normal((2, 6, 5, 8)).astype(np.float32)
-    f = rng.standard_normal((3, 3, 8, 4)).astype(np.float32)
+    x = rng.standard_normal((2, 6, 5, 16)).astype(np.float32)
+    f = rng.standard_normal((3, 3, 16, 4)).astype(np.float32)
     expected = ref_conv2d(x, f, (1, 1), "SAME")
     dy = rng.standard_normal(expected.shape).astype(np.float32)
     for fmt, to, back in (("NHWC", lambda a: a, lambda a: a),
