@@ -173,8 +173,8 @@ def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
             # an integer or bool output stops the trail here.
             new_ids = [id(o) for o in outputs if o._value.dtype.kind == "f"]
         tape._records.append(record)
-        if new_ids:
-            ids.update(new_ids)
+        for k in new_ids:
+            ids.add(k)
 
 
 def _read_variables(inputs, tapes):
