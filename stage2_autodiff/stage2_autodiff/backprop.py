@@ -65,17 +65,24 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
     With ``release``, empties ``records`` as it goes.
     """
     # Forward: which tensors depend on a source, and which ops lie on such paths.
+    # Inputs off every such path (the data batch of a layer, say) need no
+    # gradient: the op's ``skip_input_indices`` lists them, and expensive rules
+    # (matmul, conv2d) skip them.
     reach = set(source_ids)
     on_path = []
     for record in records:
-        for x in record.inputs:
-            if id(x) in reach:
-                on_path.append(record)
-                # Only floating-point results carry gradients (as in TensorFlow).
-                for out in record.outputs:
-                    if out._value.dtype.kind == "f":
-                        reach.add(id(out))
-                break
+        skip = ()
+        for j, x in enumerate(record.inputs):
+            if id(x) not in reach:
+                skip += (j,)
+        if len(skip) == len(record.inputs):
+            continue
+        record.skip_input_indices = skip
+        on_path.append(record)
+        # Only floating-point results carry gradients (as in TensorFlow).
+        for out in record.outputs:
+            if out._value.dtype.kind == "f":
+                reach.add(id(out))
     if release:
         records.clear()
 
@@ -105,13 +112,7 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
         if fn is None:          # declared with no_gradient
             continue
         inputs = record.inputs
-        # Inputs off every path to a source (the data batch of a layer, say)
-        # need no gradient; expensive rules (matmul, conv2d) skip them.
-        skip = ()
-        for j, x in enumerate(inputs):
-            if id(x) not in reach:
-                skip += (j,)
-        record.skip_input_indices = skip
+        skip = record.skip_input_indices
         in_grads = _checked(record, fn(record, *out_grads))
         for j, g in enumerate(in_grads):
             if g is None or j in skip:
