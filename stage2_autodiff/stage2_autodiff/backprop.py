@@ -7,10 +7,13 @@ gradient function (``fn(op, *output_grads)`` -> one gradient per input) and add
 the results into the gradients of its inputs. That is the whole algorithm; it
 is a loop, not a recursion, so 10,000-op chains are fine.
 
-Two refinements:
+Three refinements:
 
 * A forward pass first marks which tensors depend on a source; ops off those
-  paths are skipped, and unconnected sources get ``None``.
+  paths are skipped, unconnected sources get ``None``, and each op learns which
+  of its inputs need no gradient (``op.skip_input_indices``).
+* The contributions to a tensor used several times are kept in a list and
+  summed once (``add_n``) when its own op is reached.
 * With ``release=True`` (non-persistent tapes) each record, and each output
   gradient, is dropped as soon as it has been used, so intermediate arrays are
   freed during the backward pass instead of after it.
