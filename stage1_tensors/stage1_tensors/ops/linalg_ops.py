@@ -49,9 +49,9 @@ MatMul = define_op("MatMul", "matmul", inputs=("a", "b"), dtypes=NUMERIC,
 @MatMul.kernel
 def _matmul(xp, a, b, transpose_a=False, transpose_b=False):
     if transpose_a:
-        a = xp.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)     # the method: np.swapaxes is a slow Python wrapper
     if transpose_b:
-        b = xp.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     return xp.matmul(a, b)
 
 
