@@ -29,7 +29,8 @@ Two extension points let later stages hook in without editing this file:
 import contextlib
 
 from . import backends, convert
-from .errors import InvalidArgumentError, OpError, UnimplementedError
+from .errors import (InternalError, InvalidArgumentError, OpError,
+                     ResourceExhaustedError, UnimplementedError)
 from .tensor import Tensor
 
 __all__ = ["execute", "add_observer", "remove_observer", "redirect",
@@ -68,17 +69,17 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
     if op.check is not None:
         op.check(values, attrs)
     try:
-        if attrs:
-            out = op.kernels[backend.device_type](backend.xp, *values, **attrs)
-        else:
-            out = op.kernels[backend.device_type](backend.xp, *values)
+        kernel = op.kernels[backend.device_type]
     except KeyError:
-        if backend.device_type not in op.kernels:
-            raise UnimplementedError(
-                "%s: no kernel for device %s; it has kernels for %s"
-                % (op.api_name, backend.device_type, sorted(op.kernels)),
-                op=op.api_name) from None
-        raise _kernel_failed(op, values, attrs) from None
+        raise UnimplementedError(
+            "%s: no kernel for device %s; it has kernels for %s"
+            % (op.api_name, backend.device_type, sorted(op.kernels)),
+            op=op.api_name) from None
+    try:
+        if attrs:
+            out = kernel(backend.xp, *values, **attrs)
+        else:
+            out = kernel(backend.xp, *values)
     except OpError:
         raise
     except Exception as error:  # a NumPy error: explain it in the op's terms
@@ -109,10 +110,10 @@ def _notify(op, inputs, values, attrs, result):
         observer(op, tensors, attrs, result)
 
 
-def _kernel_failed(op, values, attrs, error=None):
+def _kernel_failed(op, values, attrs, error):
     shapes = ", ".join(str(tuple(v.shape)) for v in values)
     kinds = ", ".join(str(v.dtype) for v in values)
-    reason = str(error) if error is not None else "the kernel failed"
+    reason = str(error) or type(error).__name__
     if "broadcast" in reason:
         reason = ("shapes %s cannot be broadcast together: compared from the "
                   "last dimension, each pair of sizes must be equal or one of them 1"
@@ -122,7 +123,20 @@ def _kernel_failed(op, values, attrs, error=None):
             reason, shapes, kinds,
             (", attrs " + ", ".join("%s=%r" % kv for kv in attrs.items()))
             if attrs else "")
-    return InvalidArgumentError("%s: %s" % (op.api_name, reason), op=op.api_name)
+    message = "%s: %s" % (op.api_name, reason)
+    if isinstance(error, MemoryError):
+        return ResourceExhaustedError(message + "; the result does not fit in memory",
+                                      op=op.api_name)
+    if isinstance(error, _BAD_INPUT):
+        return InvalidArgumentError(message, op=op.api_name)
+    # Anything else (AttributeError, NameError, ...) is a bug in a kernel, not
+    # the caller's fault: say so rather than blame the input.
+    return InternalError(message + "; this is a bug in the op's kernel",
+                         op=op.api_name)
+
+
+# What NumPy raises for inputs it cannot compute with (AxisError is a ValueError).
+_BAD_INPUT = (ValueError, TypeError, IndexError, ArithmeticError)
 
 
 def add_observer(observer):

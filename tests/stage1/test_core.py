@@ -593,19 +593,24 @@ def test_check_hooks_see_arrays_and_attrs(new_op):
 
 
 @task2
-@pytest.mark.parametrize("exception", [IndexError("index 5 is out of bounds"),
-                                       KeyError("missing"), AttributeError("no attr"),
-                                       ValueError("operands could not be broadcast"),
-                                       ZeroDivisionError("division by zero")],
-                         ids=lambda e: type(e).__name__)
-def test_kernel_failures_reach_the_user_as_teaching_errors(exception, new_op):
+@pytest.mark.parametrize("exception, expected", [
+    (IndexError("index 5 is out of bounds"), errors.InvalidArgumentError),
+    (ValueError("operands could not be broadcast"), errors.InvalidArgumentError),
+    (ZeroDivisionError("division by zero"), errors.InvalidArgumentError),
+    (TypeError("unsupported operand"), errors.InvalidArgumentError),
+    # Not the caller's fault: a bug in the kernel is called one.
+    (KeyError("missing"), errors.InternalError),
+    (AttributeError("no attr"), errors.InternalError),
+    (MemoryError(), errors.ResourceExhaustedError),
+], ids=lambda e: type(e).__name__)
+def test_kernel_failures_reach_the_user_as_teaching_errors(exception, expected, new_op):
     op = new_op("fragile", inputs=("x", "y"))
 
     @op.kernel
     def _fragile(xp, x, y, **attrs):
         raise exception
 
-    with pytest.raises(errors.InvalidArgumentError) as info:
+    with pytest.raises(expected) as info:
         dispatch.execute(op, (tf.constant([[1.0, 2.0]]), tf.constant([3.0])), {"axis": 1})
     message = str(info.value)
     assert message.startswith("fragile: ") and info.value.op == "fragile"
