@@ -135,15 +135,55 @@ def _observe(op, inputs, attrs, outputs):
     tapes = _local.tapes
     if not tapes:
         return
-    for tape in tapes:
-        if tape._recording:
-            break
-    else:
-        if not _local.variable_readers:
+    if len(tapes) == 1 and not _local.variable_readers:
+        # The common case, one tape and no custom_gradient, takes a short
+        # path: this runs for every op, so every step it saves counts.
+        tape = tapes[0]
+        if not tape._recording or op.name in _NOT_DIFFERENTIABLE:
             return
+        for x in inputs:
+            if type(x) is not Tensor and isinstance(x, Variable):
+                inputs = tuple([_snapshot(tape, x) if isinstance(x, Variable) else x
+                                for x in inputs])
+                break
+        ids = tape._ids
+        for x in inputs:
+            if id(x) in ids:
+                break
+        else:
+            return
+        if type(outputs) is list:
+            _record_on(tape, op.name, inputs, tuple(outputs), attrs)
+        else:
+            tape._records.append(RecordedOp(op.name, inputs, (outputs,), attrs))
+            if outputs._value.dtype.kind == "f":     # (see _record_on)
+                ids.add(id(outputs))
+        return
+    else:
+        for tape in tapes:
+            if tape._recording:
+                break
+        else:
+            if not _local.variable_readers:
+                return
     if op.name not in _NOT_DIFFERENTIABLE:
         record_operation(op.name, inputs, attrs,
                          (outputs,) if type(outputs) is not list else tuple(outputs))
+
+
+def _record_on(tape, op_type, inputs, outputs, attrs, grad_fn=None, record=None):
+    """Appends the op to ``tape`` (reusing ``record`` if given) and watches its
+    outputs; returns the record."""
+    if record is None:
+        record = RecordedOp(op_type, inputs, outputs, attrs, grad_fn)
+    tape._records.append(record)
+    ids = tape._ids
+    for o in outputs:
+        # Only floating-point results carry gradients (as in TensorFlow):
+        # an integer or bool output stops the trail here.
+        if o._value.dtype.kind == "f":
+            ids.add(id(o))
+    return record
 
 
 def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
@@ -164,17 +204,23 @@ def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
         ids = tape._ids
         for x in inputs:
             if id(x) in ids:
+                record = _record_on(tape, op_type, inputs, outputs, attrs, grad_fn, record)
                 break
-        else:
-            continue
-        if record is None:
-            record = RecordedOp(op_type, inputs, outputs, attrs, grad_fn)
-            # Only floating-point results carry gradients (as in TensorFlow):
-            # an integer or bool output stops the trail here.
-            new_ids = [id(o) for o in outputs if o._value.dtype.kind == "f"]
-        tape._records.append(record)
-        for k in new_ids:
-            ids.add(k)
+
+
+def _snapshot(tape, variable):
+    """``_read_variables`` for a single tape and a single variable: the snapshot
+    the tape sees for ``variable``, recording a ``ReadVariableOp`` if it is new."""
+    key = id(variable)
+    seen = tape._reads.get(key)
+    if seen is not None and seen._value is variable._value:    # not assigned since
+        return seen
+    snapshot = wrap(variable._value)
+    if tape._watches_variable(variable):
+        tape._records.append(RecordedOp("ReadVariableOp", (variable,), (snapshot,), {}))
+        tape._ids.add(id(snapshot))
+        tape._reads[key] = snapshot
+    return snapshot
 
 
 def _read_variables(inputs, tapes):
