@@ -128,7 +128,7 @@ def test_initial_state_and_cells_used_directly(rng):
 
 
 def test_recurrent_errors():
-    with pytest.raises(ValueError, match=r"expects inputs of shape \(batch, time, features\)"):
+    with pytest.raises(ValueError, match=r"ndim=3.*takes sequences of shape \(batch, time, features\)"):
         tf.keras.layers.LSTM(2)(tf.zeros([2, 3]))
     with pytest.raises(ValueError, match="dropout and recurrent_dropout are not supported"):
         tf.keras.layers.GRU(2, dropout=0.5)

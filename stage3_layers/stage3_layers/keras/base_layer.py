@@ -105,13 +105,19 @@ class InputSpec:
         if self.shape is not None:
             for want, got in zip(self.shape, shape):
                 if want is not None and want != got:
-                    return "expected shape %s" % (_shape_text(self.shape),)
+                    return "expected shape %s" % (format_shape(self.shape),)
         return None
 
 
-def _shape_text(shape):
-    return "(%s)" % ", ".join("None" if d is None else str(d) for d in shape) \
-        if len(shape) != 1 else "(%s,)" % ("None" if shape[0] is None else shape[0])
+def format_shape(shape):
+    """A shape as Keras prints it: ``(None, 784)``, ``(3,)``.
+
+    >>> from stage3_layers.keras.base_layer import format_shape
+    >>> format_shape((None, 784)), format_shape((3,))
+    ('(None, 784)', '(3,)')
+    """
+    text = ", ".join("None" if d is None else str(d) for d in shape)
+    return "(%s,)" % text if len(shape) == 1 else "(%s)" % text
 
 
 _FLOAT_DTYPES = {name: np.dtype(name) for name in ("float16", "float32", "float64")}
@@ -155,6 +161,7 @@ class Layer:
     _output_raw_shape = (None,)
     _scoped = True          # does this layer prefix its sublayers' variable names?
     _auto_building = False  # True while __call__ runs build() on first use
+    _input_hint = None      # what inputs look like, said when an unbuilt layer refuses one
 
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False,
                  input_shape=None, batch_input_shape=None, batch_size=None,
@@ -231,10 +238,12 @@ class Layer:
     # --- calling ------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
         inputs = self._autocast(inputs)
+        # The spec is checked before building too (as Keras does): build() and
+        # call() may then rely on the rank they declared.
+        if self.input_spec is not None:
+            self._check_input_spec(inputs)
         if not self.built:
             self._maybe_build(inputs)
-        elif self.input_spec is not None:
-            self._check_input_spec(inputs)
         training = kwargs.get("training")
         if training is None:
             training = backend.learning_phase()
@@ -269,7 +278,15 @@ class Layer:
             return type(inputs)(self._autocast(x) for x in inputs)
         if isinstance(inputs, dict):
             return {k: self._autocast(v) for k, v in inputs.items()}
-        return self._autocast(tf.convert_to_tensor(inputs))
+        return self._autocast(self._convert(inputs))
+
+    def _convert(self, value):
+        """``convert_to_tensor(value)``; when that fails, the error names this layer."""
+        try:
+            return tf.convert_to_tensor(value)
+        except OpError as error:
+            raise _noted(error, "layer %r (%s) cannot take this input: %s"
+                         % (self.name, type(self).__name__, error)) from None
 
     def _maybe_build(self, inputs):
         shape = _shapes_of(inputs)
@@ -288,28 +305,42 @@ class Layer:
             return
         shape = tuple(inputs._value.shape)
         problem = self.input_spec.problem(shape)
-        if problem is not None:
-            raise InvalidArgumentError(
-                "Input 0 of layer %r (%s) is incompatible with the layer: %s, but "
-                "received an input with shape %s. The layer was built for inputs "
-                "of shape %s; make a new layer for inputs of another shape"
-                % (self.name, type(self).__name__, problem, _shape_text(shape),
-                   _shape_text(_batch_free(self._build_input_shape))))
+        if problem is None:
+            return
+        if self.built:
+            advice = ("The layer was built for inputs of shape %s; make a new layer "
+                      "for inputs of another shape"
+                      % format_shape(_batch_free(self._build_input_shape)))
+        else:
+            hint = self._input_hint or ""
+            advice = hint[:1].upper() + hint[1:]
+        raise InvalidArgumentError(
+            "Input 0 of layer %r (%s) is incompatible with the layer: %s, but "
+            "received an input with shape %s.%s"
+            % (self.name, type(self).__name__, problem, format_shape(shape),
+               " " + advice if advice else ""))
 
     def _explain_op_error(self, inputs, error):
-        """Adds the layer's name and shapes to an op error raised inside ``call``."""
+        """Names the layer and what it was called on in an op error raised inside ``call``.
+
+        Only the innermost layer adds its words: an error in a model's third
+        ``Dense`` names that ``Dense``, not every model around it.
+        """
+        if getattr(error, "_layer_noted", False):
+            return error
+        if not isinstance(inputs, tf.Tensor):
+            return _noted(error, "layer %r (%s): %s" % (self.name, type(self).__name__, error))
+        received = tuple(inputs.shape)
         built = self._build_input_shape
-        if (isinstance(inputs, tf.Tensor) and isinstance(built, tuple)
-                and not getattr(error, "_layer_noted", False)):
-            received = tuple(inputs.shape)
-            if len(received) != len(built) or received[1:] != tuple(built)[1:]:
-                error = type(error)(
-                    "layer %r (%s) was built for inputs of shape %s but received "
-                    "shape %s: %s" % (self.name, type(self).__name__,
-                                      _shape_text(_batch_free(built)),
-                                      _shape_text(received), error), op=error.op)
-                error._layer_noted = True
-        return error
+        if isinstance(built, tuple) and (len(received) != len(built)
+                                         or received[1:] != tuple(built)[1:]):
+            context = "was built for inputs of shape %s but received shape %s" % (
+                format_shape(_batch_free(built)), format_shape(received))
+        else:
+            context = "was called on an input of shape %s and dtype %s" % (
+                format_shape(received), inputs.dtype.name)
+        return _noted(error, "layer %r (%s) %s: %s"
+                      % (self.name, type(self).__name__, context, error))
 
     def _record_output_shape(self, outputs):
         if isinstance(outputs, tf.Tensor):
@@ -538,6 +569,14 @@ class Layer:
 
 
 tracking.tracked_types = (tf.Variable, Layer)
+
+
+def _noted(error, message):
+    """A copy of the op error ``error`` that says ``message`` and is marked as
+    explained, so the layers around the one that failed leave it alone."""
+    noted = type(error)(message, op=error.op)
+    noted._layer_noted = True
+    return noted
 
 
 def _shapes_of(value):

@@ -24,6 +24,8 @@ _________________________________________________________________
 
 import numpy as np
 
+from .base_layer import format_shape
+
 __all__ = ["print_summary"]
 
 
@@ -34,10 +36,9 @@ def _count(variables):
 def _shape_text(shape):
     if shape is None or shape == "multiple":
         return "multiple"
-    if isinstance(shape, list):
+    if isinstance(shape, list):          # a layer with several outputs
         return "[%s]" % ", ".join(_shape_text(s) for s in shape)
-    return "(%s)" % ", ".join("None" if d is None else str(d) for d in shape) \
-        if len(shape) != 1 else "(%s,)" % ("None" if shape[0] is None else shape[0])
+    return format_shape(shape)
 
 
 def _row(fields, positions):

@@ -24,6 +24,9 @@ from ..base_layer import InputSpec, Layer
 __all__ = ["Conv2D", "Convolution2D", "MaxPool2D", "MaxPooling2D",
            "AveragePooling2D", "AvgPool2D"]
 
+_IMAGES = ("this layer takes images of shape (batch, height, width, channels); add a "
+           "channel axis with tf.expand_dims(x, -1) or a Reshape layer")
+
 
 def _pair(value, layer, what):
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -65,6 +68,8 @@ class Conv2D(Layer):
                [4. 4.]], shape=(2, 2), dtype=float32)
     """
 
+    _input_hint = _IMAGES
+
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  data_format=None, dilation_rate=(1, 1), groups=1, activation=None,
                  use_bias=True, kernel_initializer="glorot_uniform",
@@ -93,10 +98,8 @@ class Conv2D(Layer):
 
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ValueError(
-                "Conv2D %r expects inputs of rank 4 (batch, height, width, channels), "
-                "got shape %s; add a channel axis with tf.expand_dims(x, -1) or a "
-                "Reshape layer" % (self.name, tuple(input_shape)))
+            raise ValueError("Conv2D %r: build got input shape %s, of rank %d, but %s"
+                             % (self.name, tuple(input_shape), len(input_shape), _IMAGES))
         channels = input_shape[-1]
         self.kernel = self.add_weight("kernel", shape=self.kernel_size + (channels, self.filters),
                                       initializer=self.kernel_initializer)
@@ -119,6 +122,7 @@ Convolution2D = Conv2D
 
 class _Pooling2D(Layer):
     _pool = None          # tf.nn.max_pool2d or tf.nn.avg_pool2d
+    _input_hint = _IMAGES
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
                  **kwargs):

@@ -34,6 +34,9 @@ class Dense(Layer):
     tf.Tensor([[[0. 0. 0. 0. 0. 0. 0. 0. 0. 0.]]], shape=(1, 1, 10), dtype=float32)
     """
 
+    _input_hint = ("Dense takes a batch of vectors, shape (batch, ..., features); "
+                   "add a batch axis with tf.expand_dims(x, 0)")
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -61,6 +64,10 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        if inputs._value.dtype.kind != "f":
+            # Integer or bool features (pixel values, one-hot rows) are cast,
+            # as Keras's Dense does; a matmul would refuse the mixed dtypes.
+            inputs = tf.cast(inputs, self.dtype)
         rank = inputs.ndim
         if rank == 2:
             outputs = tf.matmul(inputs, self.kernel)
@@ -81,6 +88,9 @@ class Flatten(Layer):
     >>> tf.keras.layers.Flatten()(tf.zeros([2, 28, 28])).shape
     TensorShape([2, 784])
     """
+
+    _input_hint = ("Flatten keeps axis 0 (the batch) and flattens the others, so "
+                   "its input needs at least one axis")
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)

@@ -45,7 +45,7 @@ class Embedding(Layer):
 
     def _autocast(self, inputs):
         # Ids stay integers; only floats (e.g. zeros used to build) become int32.
-        inputs = inputs if isinstance(inputs, tf.Tensor) else tf.convert_to_tensor(inputs)
+        inputs = inputs if isinstance(inputs, tf.Tensor) else self._convert(inputs)
         if inputs.dtype.is_floating or inputs.dtype.is_bool:
             inputs = tf.cast(inputs, "int32")
         return inputs

@@ -258,6 +258,9 @@ class RNN(Layer):
     TensorShape([2, 4])
     """
 
+    _input_hint = ("a recurrent layer takes sequences of shape (batch, time, "
+                   "features); a single sequence needs a batch axis: tf.expand_dims(x, 0)")
+
     def __init__(self, cell, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, time_major=False,
                  **kwargs):
@@ -280,9 +283,9 @@ class RNN(Layer):
 
     def build(self, input_shape):
         if len(input_shape) != 3:
-            raise ValueError(
-                "%s %r expects inputs of shape (batch, time, features), got %s"
-                % (type(self).__name__, self.name, tuple(input_shape)))
+            raise ValueError("%s %r: build got input shape %s, but %s"
+                             % (type(self).__name__, self.name, tuple(input_shape),
+                                self._input_hint))
         if not self.cell.built:
             # Built inside this layer's scope: variables are "lstm/lstm_cell/kernel:0".
             backend.call_stack.append((self.cell.name, None))
