@@ -1,52 +1,12 @@
 """Task 4: Conv2D, MaxPool2D and AveragePooling2D against a plain NumPy reference."""
 
-import math
-
 import numpy as np
 import pytest
 
 import stage3_layers as tf
+from tests.helpers import reference_conv2d, reference_pool
 
 pytestmark = pytest.mark.stage3_task4
-
-
-def _pads(size, k, stride, dilation, padding):
-    span = (k - 1) * dilation + 1
-    if padding == "valid":
-        return (size - span) // stride + 1, 0, 0
-    out = math.ceil(size / stride)
-    total = max((out - 1) * stride + span - size, 0)
-    return out, total // 2, total - total // 2
-
-
-def conv_reference(x, w, stride, padding, dilation=(1, 1)):
-    """The textbook definition: one dot product per output pixel."""
-    n, h, wd, c = x.shape
-    kh, kw, _, f = w.shape
-    oh, top, bottom = _pads(h, kh, stride[0], dilation[0], padding)
-    ow, left, right = _pads(wd, kw, stride[1], dilation[1], padding)
-    xp = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
-    out = np.zeros((n, oh, ow, f))
-    for i in range(oh):
-        for j in range(ow):
-            for a in range(kh):
-                for b in range(kw):
-                    patch = xp[:, i * stride[0] + a * dilation[0], j * stride[1] + b * dilation[1], :]
-                    out[:, i, j, :] += patch @ w[a, b]
-    return out
-
-
-def pool_reference(x, size, stride, padding, reduce):
-    n, h, wd, c = x.shape
-    oh, top, _ = _pads(h, size[0], stride[0], 1, padding)
-    ow, left, _ = _pads(wd, size[1], stride[1], 1, padding)
-    out = np.zeros((n, oh, ow, c))
-    for i in range(oh):
-        for j in range(ow):
-            r0, c0 = i * stride[0] - top, j * stride[1] - left
-            window = x[:, max(r0, 0):r0 + size[0], max(c0, 0):c0 + size[1], :]
-            out[:, i, j, :] = reduce(window, axis=(1, 2))
-    return out
 
 
 CONV_CASES = [
@@ -69,7 +29,7 @@ def test_conv2d_matches_numpy(on, place, rng, case, batch):
     layer.set_weights([kernel, bias])
     out = np.asarray(place(layer)(on(x)))
     stride = layer.strides
-    expected = conv_reference(x, kernel, stride, case["padding"], layer.dilation_rate) + bias
+    expected = reference_conv2d(x, kernel, stride, case["padding"], layer.dilation_rate) + bias
     assert out.shape == expected.shape
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
 
@@ -112,7 +72,7 @@ def test_pooling_matches_numpy(on, rng, case, cls, reduce):
     x = rng.normal(size=(2, 5, 7, 3)).astype(np.float32)
     layer = cls(**case)
     out = np.asarray(layer(on(x)))
-    expected = pool_reference(x, layer.pool_size, layer.strides, case.get("padding", "valid"),
+    expected = reference_pool(x, layer.pool_size, layer.strides, case.get("padding", "valid"),
                               reduce)
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
     assert layer.weights == []

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import stage3_layers as tf
+from tests.stage3.test_seeds import MNISTModel
 
 pytestmark = pytest.mark.stage3_task2
 
@@ -64,19 +65,6 @@ def test_sequential_with_input_layer_and_nonlayers_counts():
     assert "Total params: 127" in text
     assert "Trainable params: 123" in text and "Non-trainable params: 4" in text
     assert len(model.layers) == 4
-
-
-class MNISTModel(tf.keras.Model):
-    def __init__(self):
-        super(MNISTModel, self).__init__()
-        self.dense1 = tf.keras.layers.Dense(units=10)
-        self.dense2 = tf.keras.layers.Dense(units=10)
-
-    def call(self, input):
-        result = self.dense1(input)
-        result = self.dense2(result)
-        result = self.dense2(result)
-        return result
 
 
 def test_subclassed_model_summary_before_and_after_build():

@@ -10,19 +10,10 @@ A ``Model`` is a ``Layer`` that holds other layers as attributes and says in
 ...   tf.keras.layers.Dense(10, input_shape=(784,)),  # must declare input shape
 ...   tf.keras.layers.Dense(10)
 ... ])
->>> model.summary()
-Model: "sequential"
-_________________________________________________________________
-Layer (type)                 Output Shape              Param #
-=================================================================
-dense (Dense)                (None, 10)                7850
-_________________________________________________________________
-dense_1 (Dense)              (None, 10)                110
-=================================================================
-Total params: 7,960
-Trainable params: 7,960
-Non-trainable params: 0
-_________________________________________________________________
+>>> model.built, [v.name for v in model.variables]
+(True, ['dense/kernel:0', 'dense/bias:0', 'dense_1/kernel:0', 'dense_1/bias:0'])
+>>> model.count_params()
+7960
 """
 
 import stage2_autodiff as tf
