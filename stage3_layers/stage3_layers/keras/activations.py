@@ -16,10 +16,6 @@ __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "elu",
            "selu", "softplus", "softsign", "swish", "silu", "relu6", "exponential",
            "hard_sigmoid", "linear", "get", "serialize", "deserialize"]
 
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """``max(x, 0)``; ``alpha`` gives negative inputs a slope, ``max_value`` caps.
 
@@ -106,9 +102,7 @@ def selu(x):
     >>> tf.keras.activations.selu(tf.constant([0.0]))
     tf.Tensor([0.], shape=(1,), dtype=float32)
     """
-    if hasattr(tf.nn, "selu"):
-        return tf.nn.selu(x)
-    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+    return tf.nn.selu(x)
 
 
 def softplus(x):

@@ -368,8 +368,7 @@ _BY_NAME = {
     "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal, "identity": Identity,
 }
-globals().update({name: cls for name, cls in _BY_NAME.items() if name not in ("constant",)})
-constant = Constant
+globals().update(_BY_NAME)
 
 
 def get(identifier):
