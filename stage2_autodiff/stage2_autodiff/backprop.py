@@ -74,13 +74,18 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
     reach = set(source_ids)
     on_path = []
     for record in records:
-        skip = ()
-        for j, x in enumerate(record.inputs):
-            if id(x) not in reach:
-                skip += (j,)
-        if len(skip) == len(record.inputs):
-            continue
-        record.skip_input_indices = skip
+        inputs = record.inputs
+        if len(inputs) == 1:                    # (most ops: no tuple to build)
+            if id(inputs[0]) not in reach:
+                continue
+        else:
+            skip = ()
+            for j, x in enumerate(inputs):
+                if id(x) not in reach:
+                    skip += (j,)
+            if len(skip) == len(inputs):
+                continue
+            record.skip_input_indices = skip    # (always: a persistent tape is asked again)
         on_path.append(record)
         # Only floating-point results carry gradients (as in TensorFlow).
         for out in record.outputs:
@@ -92,6 +97,7 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
     # The gradient contributions to each tensor, in a list: a tensor used n
     # times gets n of them, summed in one add_n when its own op is reached.
     grads = {k: [g] for k, g in seeds.items() if k in reach}
+    get_rule = _GRADIENTS.get
     while on_path:
         record = on_path.pop()          # (which also releases it, if asked)
         outputs = record.outputs
@@ -106,21 +112,25 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
                 if contributions is None:
                     continue
                 g = contributions[0] if len(contributions) == 1 else _sum(contributions)
-            out_grads = (g,)
+            fn = record.grad_fn or get_rule(record.type) or gradient_function(record.type)
+            in_grads = fn(record, g)
         else:
             out_grads = _output_grads(outputs, grads, source_ids)
             if out_grads is None:
                 continue
-        fn = record.grad_fn or _GRADIENTS.get(record.type) or gradient_function(record.type)
-        if fn is None:          # declared with no_gradient
-            continue
+            fn = record.grad_fn or get_rule(record.type) or gradient_function(record.type)
+            in_grads = fn(record, *out_grads)
         inputs = record.inputs
+        if type(in_grads) is not tuple or len(in_grads) != len(inputs):
+            in_grads = _as_tuple(record, in_grads)
         skip = record.skip_input_indices
-        in_grads = _checked(record, fn(record, *out_grads))
         for j, g in enumerate(in_grads):
             if g is None or j in skip:
                 continue
-            k = id(inputs[j])
+            x = inputs[j]
+            if type(g) is not Tensor or g._value.shape != x._value.shape:
+                g = _checked(record, j, x, g)
+            k = id(x)
             contributions = grads.get(k)
             if contributions is None:
                 grads[k] = [g]
@@ -154,18 +164,10 @@ def _output_grads(outputs, grads, source_ids):
     return [zeros_for(o) if g is None else g for o, g in zip(outputs, found)]
 
 
-def _checked(record, result):
-    """The gradient function's result as a tuple, one per input, or an error naming the op."""
+def _as_tuple(record, result):
+    """A gradient function's result as a tuple with one entry per input, or an
+    error naming the op (the loop handles well-formed tuples itself)."""
     inputs = record.inputs
-    if type(result) is tuple and len(result) == len(inputs):   # the common cases
-        for x, g in zip(inputs, result):
-            if g is not None and (type(g) is not Tensor or g._value.shape != x._value.shape):
-                break
-        else:
-            return result
-    elif type(result) is Tensor and len(inputs) == 1 \
-            and result._value.shape == inputs[0]._value.shape:
-        return (result,)
     if result is None or isinstance(result, Tensor):
         result = (result,)
     else:
@@ -181,16 +183,18 @@ def _checked(record, result):
             "the gradient function of op %s returned %d gradient(s), but the op has "
             "%d input(s); return one gradient (or None) per input"
             % (record.type, len(result), len(inputs)), op=record.type)
-    checked = []
-    for i, (x, g) in enumerate(zip(inputs, result)):
-        if g is not None:
-            if not isinstance(g, Tensor):
-                g = convert_to_tensor(g, dtype=x.dtype)
-            if g._value.shape != x._value.shape:
-                raise InvalidArgumentError(
-                    "the gradient function of op %s returned a gradient of shape %s "
-                    "for input %d, which has shape %s; a gradient must have its "
-                    "input's shape" % (record.type, tuple(g._value.shape), i,
-                                       tuple(x._value.shape)), op=record.type)
-        checked.append(g)
-    return checked
+    return result
+
+
+def _checked(record, i, x, g):
+    """Gradient ``g`` of input ``i`` (``x``) as a Tensor of ``x``'s shape, or an
+    error naming the op."""
+    if not isinstance(g, Tensor):
+        g = convert_to_tensor(g, dtype=x.dtype)
+    if g._value.shape != x._value.shape:
+        raise InvalidArgumentError(
+            "the gradient function of op %s returned a gradient of shape %s "
+            "for input %d, which has shape %s; a gradient must have its "
+            "input's shape" % (record.type, tuple(g._value.shape), i,
+                               tuple(x._value.shape)), op=record.type)
+    return g
