@@ -1,10 +1,11 @@
 """Convolution and pooling layers on NHWC images: ``Conv2D``, ``MaxPool2D``, ``AveragePooling2D``.
 
 ``Conv2D`` owns a kernel of shape ``(kernel_h, kernel_w, in_channels, filters)``
-and calls ``tf.nn.conv2d``, which gathers every ``kernel_h x kernel_w`` window
-of the image into one big matrix (*im2col*, as strided views, without copying
-pixel by pixel) and multiplies it by the kernel reshaped to a matrix: one
-matmul for the whole batch, no Python loop over pixels.
+and calls ``tf.nn.conv2d``, which loops only over the kernel's taps, never over
+pixels: with stride 1 and many channels it multiplies shifted views of the
+whole batch by each tap's ``(in_channels, filters)`` matrix; otherwise it copies
+every window into one row of a matrix (*im2col*) and does one matmul for the
+whole batch (``stage1_tensors/ops/conv_ops.py``; the Stage 3 page explains both).
 
 >>> import stage3_layers as tf
 >>> layer = tf.keras.layers.Conv2D(8, 3, padding="same")
