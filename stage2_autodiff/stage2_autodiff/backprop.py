@@ -122,7 +122,8 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
             in_grads = fn(record, *out_grads)
         inputs = record.inputs
         if type(in_grads) is not tuple or len(in_grads) != len(inputs):
-            in_grads = _as_tuple(record, in_grads)
+            in_grads = (in_grads,) if type(in_grads) is Tensor and len(inputs) == 1 \
+                else _as_tuple(record, in_grads)
         skip = record.skip_input_indices
         for j, g in enumerate(in_grads):
             if g is None or j in skip:

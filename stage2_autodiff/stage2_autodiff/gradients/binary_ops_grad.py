@@ -37,6 +37,10 @@ def _wanted(op):
 
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
+    x, y = op.inputs
+    shape = grad._value.shape
+    if x._value.shape == shape and y._value.shape == shape:
+        return grad, grad           # no broadcasting (the common case): nothing to sum
     return _both(op, grad, grad)
 
 

@@ -36,18 +36,22 @@ def _matmul_grad(op, grad):
     skip = op.skip_input_indices
     ga = gb = None
     mm = tf.matmul
+    # Only batch axes can have been broadcast: plain matrices skip unbroadcast.
+    batched = a._value.ndim > 2 or b._value.ndim > 2
     if 0 not in skip:
         if not t_a:
             ga = mm(grad, b, transpose_b=not t_b)
         else:
             ga = mm(b, grad, transpose_a=t_b, transpose_b=True)
-        ga = unbroadcast(ga, a._value.shape)
+        if batched:
+            ga = unbroadcast(ga, a._value.shape)
     if 1 not in skip:
         if not t_b:
             gb = mm(a, grad, transpose_a=not t_a)
         else:
             gb = mm(grad, a, transpose_a=True, transpose_b=t_a)
-        gb = unbroadcast(gb, b._value.shape)
+        if batched:
+            gb = unbroadcast(gb, b._value.shape)
     return ga, gb
 
 
