@@ -274,6 +274,16 @@ def _check_devices(op, values):
             "first" % (op.api_name, ", ".join(sorted(devices))), op=op.api_name)
 
 
+def _dtype_arg(dtype, where):
+    """The NumPy dtype for a ``dtype=`` argument (None stays None)."""
+    if dtype is None:
+        return None
+    try:
+        return _dtypes.as_dtype(dtype)._np
+    except TypeError as error:
+        raise TypeError("%s: %s" % (where, str(error).split(": ", 1)[-1])) from None
+
+
 def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
     """Returns ``value`` as a Tensor: Tensors pass through, others are converted.
 
@@ -287,7 +297,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
     >>> tf.convert_to_tensor(2, dtype=tf.float64)
     tf.Tensor(2.0, shape=(), dtype=float64)
     """
-    want = _dtypes.as_dtype(dtype)._np if dtype is not None else None
+    want = _dtype_arg(dtype, "convert_to_tensor")
     array = to_array(value, want, "convert_to_tensor")
     if want is not None and array.dtype != want:
         raise InvalidArgumentError(
@@ -295,7 +305,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
             "use tf.cast to change a tensor's dtype" % (want, array.dtype))
     if want is None and dtype_hint is not None and not isinstance(value, Tensor) \
             and (backend_of(value) is None or isinstance(value, np.generic)):
-        hinted = _dtypes.as_dtype(dtype_hint)._np
+        hinted = _dtype_arg(dtype_hint, "convert_to_tensor")
         if _lossless(np.asarray(value), hinted):
             array = array.astype(hinted)
     if isinstance(value, Tensor):
@@ -320,7 +330,7 @@ def constant(value, dtype=None, shape=None, name=None):
     >>> tf.constant(0.5, shape=(2,))
     tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
     """
-    want = _dtypes.as_dtype(dtype)._np if dtype is not None else None
+    want = _dtype_arg(dtype, "constant")
     array = to_array(value, want, "constant")
     if isinstance(value, Tensor) or backend_of(array) is not None and array is value:
         array = array.astype(want) if want is not None else array.copy()
@@ -329,7 +339,11 @@ def constant(value, dtype=None, shape=None, name=None):
             "constant: unsupported dtype %s; supported are %s"
             % (array.dtype, ", ".join(d.name for d in _dtypes.ALL)))
     if shape is not None:
-        shape = tuple(int(s) for s in shape)
+        try:
+            shape = tuple(int(s) for s in shape)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError("constant: shape must be a list of ints, got %s"
+                                       % _describe(shape)) from None
         xp = backend_of(array).xp
         if array.size == 1:
             array = xp.broadcast_to(array.reshape(()), shape).copy()

@@ -136,7 +136,7 @@ def as_dtype(value):
     else:
         try:
             found = _FROM_NUMPY.get(np.dtype(value))
-        except TypeError:
+        except (TypeError, ValueError):     # NumPy says ValueError for a Tensor
             found = None
         if found is not None:
             return found

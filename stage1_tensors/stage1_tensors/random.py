@@ -21,13 +21,16 @@ shape, the dtype and the op seed. ``uniform_array`` and ``normal_array`` give
 other modules (dropout, initializers) raw arrays from the same generators.
 """
 
+import numbers
+
 import numpy as np
 
 from .convert import convert_to_tensor
 from .dispatch import execute
-from .dtypes import FLOATING, as_dtype
-from .errors import InvalidArgumentError
-from .ops.array_ops import int_attr, shape_attr
+from .dtypes import FLOATING
+from .errors import InvalidArgumentError, ResourceExhaustedError
+from .ops.array_ops import dtype_attr, int_attr, shape_attr
+from .ops.error_scope import error_scope
 from .registry import define_op
 from .tensor import Tensor
 
@@ -93,6 +96,7 @@ def generator(xp, seed=None):
             entropy = [_unseeded_entropy]
         else:
             entropy = [global_seed] if op_seed is None else [global_seed, op_seed]
+            entropy = [s % 2 ** 64 for s in entropy]   # negative seeds are fine in TF
         sequence = np.random.SeedSequence(entropy)
         if xp is np:
             found = np.random.default_rng(sequence)
@@ -116,8 +120,7 @@ def uniform_array(xp, shape, dtype="float32", seed=None):
     >>> u.shape, u.dtype, bool(((0 <= u) & (u < 1)).all())
     ((2, 3), dtype('float32'), True)
     """
-    values = generator(xp, seed).random(size=tuple(shape), dtype=_draw_dtype(dtype))
-    return values.astype(dtype, copy=False)
+    return _draw(xp, "random", shape, dtype, seed, "random.uniform_array")
 
 
 def normal_array(xp, shape, dtype="float32", seed=None):
@@ -128,7 +131,19 @@ def normal_array(xp, shape, dtype="float32", seed=None):
     >>> random.normal_array(np, (4,), "float64").dtype
     dtype('float64')
     """
-    values = generator(xp, seed).standard_normal(size=tuple(shape), dtype=_draw_dtype(dtype))
+    return _draw(xp, "standard_normal", shape, dtype, seed, "random.normal_array")
+
+
+def _draw(xp, method, shape, dtype, seed, op_name):
+    # These helpers are public (initializers and dropout call them), so their
+    # arguments get the same checks as the ops' own.
+    shape, seed = _shape(shape, op_name), _seed(seed, op_name)
+    dtype = _float_dtype(dtype, op_name)
+    try:
+        values = getattr(generator(xp, seed), method)(size=shape, dtype=_draw_dtype(dtype))
+    except (MemoryError, ValueError):    # NumPy: "array is too big" or out of memory
+        raise ResourceExhaustedError("%s: not enough memory for %s numbers of shape %s"
+                                     % (op_name, dtype, list(shape)), op=op_name) from None
     return values.astype(dtype, copy=False)
 
 
@@ -144,12 +159,12 @@ Multinomial = define_op("Multinomial", "random.categorical", inputs=("logits",),
 
 @RandomStandardNormal.kernel
 def _normal(xp, shape, dtype, seed):
-    return normal_array(xp, shape, dtype, seed)
+    return _draw(xp, "standard_normal", shape, dtype, seed, "random.normal")
 
 
 @RandomUniform.kernel
 def _uniform(xp, shape, dtype, seed):
-    return uniform_array(xp, shape, dtype, seed)
+    return _draw(xp, "random", shape, dtype, seed, "random.uniform")
 
 
 @RandomUniformInt.kernel
@@ -160,7 +175,7 @@ def _uniform_int(xp, shape, dtype, seed, minval, maxval):
 @TruncatedNormal.kernel
 def _truncated_normal(xp, shape, dtype, seed):
     # Redraw every value farther than two standard deviations out until none is left.
-    values = normal_array(xp, shape, "float64", seed)
+    values = _draw(xp, "standard_normal", shape, "float64", seed, "random.truncated_normal")
     outside = xp.abs(values) > 2.0
     while bool(outside.any()):
         values[outside] = normal_array(xp, (int(outside.sum()),), "float64", seed)
@@ -172,7 +187,8 @@ def _truncated_normal(xp, shape, dtype, seed):
 def _shuffle(xp, value, seed):
     if value.ndim == 0:
         return value
-    order = xp.argsort(uniform_array(xp, (value.shape[0],), "float64", seed))
+    order = xp.argsort(_draw(xp, "random", (value.shape[0],), "float64", seed,
+                             "random.shuffle"))
     return value[order]
 
 
@@ -180,7 +196,8 @@ def _shuffle(xp, value, seed):
 def _categorical(xp, logits, num_samples, seed, output_dtype):
     # The Gumbel-max trick: argmax(logits + Gumbel noise) samples softmax(logits).
     batch, classes = logits.shape
-    u = uniform_array(xp, (batch, num_samples, classes), "float64", seed)
+    u = _draw(xp, "random", (batch, num_samples, classes), "float64", seed,
+              "random.categorical")
     u = xp.maximum(u, np.finfo(np.float64).tiny)
     noisy = logits[:, None, :].astype(np.float64) - xp.log(-xp.log(u))
     return xp.argmax(noisy, axis=-1).astype(output_dtype)
@@ -200,7 +217,7 @@ def _seed(seed, op_name):
 
 
 def _float_dtype(dtype, op_name):
-    dtype = as_dtype(dtype)
+    dtype = dtype_attr(dtype, "dtype", op_name)
     if not dtype.is_floating:
         raise InvalidArgumentError(
             "%s: dtype must be a floating type (float16, float32, float64), got %s"
@@ -223,7 +240,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
     z = execute(RandomStandardNormal, (), {
         "shape": _shape(shape, "random.normal"),
         "dtype": _float_dtype(dtype, "random.normal"), "seed": _seed(seed, "random.normal")})
-    return _scale(z, mean, stddev)
+    with error_scope("random.normal"):
+        return _scale(z, mean, stddev)
 
 
 def _scale(z, mean, stddev):
@@ -247,7 +265,8 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, na
         "shape": _shape(shape, "random.truncated_normal"),
         "dtype": _float_dtype(dtype, "random.truncated_normal"),
         "seed": _seed(seed, "random.truncated_normal")})
-    return _scale(z, mean, stddev)
+    with error_scope("random.truncated_normal"):
+        return _scale(z, mean, stddev)
 
 
 def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None):
@@ -261,7 +280,7 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     (tf.int32, [])
     """
     op_name = "random.uniform"
-    dtype = as_dtype(dtype)
+    dtype = dtype_attr(dtype, "dtype", op_name)
     shape, seed = _shape(shape, op_name), _seed(seed, op_name)
     if dtype.is_integer:
         if dtype.name not in ("int32", "int64"):
@@ -281,8 +300,13 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     u = execute(RandomUniform, (), {"shape": shape, "dtype": _float_dtype(dtype, op_name),
                                     "seed": seed})
     maxval = 1.0 if maxval is None else maxval
+    for value, what in ((minval, "minval"), (maxval, "maxval")):
+        if not isinstance(value, (Tensor, numbers.Real, np.ndarray)) or isinstance(value, bool):
+            raise InvalidArgumentError("%s: %s must be a number or a tensor, got %r"
+                                       % (op_name, what, value), op=op_name)
     if not _is_default(maxval, 1.0) or not _is_default(minval, 0):
-        u = u * (maxval - minval) + minval
+        with error_scope(op_name):
+            u = u * (maxval - minval) + minval
     return u
 
 
@@ -307,11 +331,12 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     tf.Tensor([[0 0 0]], shape=(1, 3), dtype=int64)
     """
     op_name = "random.categorical"
-    logits = convert_to_tensor(logits)
+    with error_scope(op_name):
+        logits = convert_to_tensor(logits)
     if logits.ndim != 2:
         raise InvalidArgumentError("%s: logits must be 2-D [batch, classes], got shape %s"
                                    % (op_name, tuple(logits.shape)), op=op_name)
-    out = "int64" if dtype is None else as_dtype(dtype).name
+    out = "int64" if dtype is None else dtype_attr(dtype, "dtype", op_name).name
     if out not in ("int32", "int64"):
         raise InvalidArgumentError("%s: dtype must be int32 or int64, got %s"
                                    % (op_name, out), op=op_name)

@@ -20,10 +20,12 @@ import numpy as np
 
 from ..backends import backend_of
 from ..dispatch import execute
+from ..dtypes import ALL as ALL_DTYPES
 from ..dtypes import BOOL, INTEGER, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor, TensorShape
+from .error_scope import error_scope
 from .indexing_ops import scatter_add
 
 __all__ = [
@@ -69,6 +71,57 @@ def int_attr(value, what, op_name):
     except TypeError:
         raise InvalidArgumentError(
             "%s: %s must be an int, got %r" % (op_name, what, value), op=op_name) from None
+
+
+def bool_attr(value, what, op_name):
+    """A flag argument (``keepdims``, ``transpose_a`` ...): anything with one truth value.
+
+    ``True``/``False`` return at once; a tensor or array must hold one element.
+    """
+    if value is True or value is False:
+        return value
+    try:
+        return builtins.bool(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            "%s: %s must be a bool, got %s" % (op_name, what, _describe(value)),
+            op=op_name) from None
+
+
+def tensor_list(values, op_name, what="values"):
+    """A list-of-tensors argument (``concat``, ``stack``, ``add_n``) as a list or tuple.
+
+    Sets and dicts have no order to join in, strings are not tensors: all refused.
+    """
+    if type(values) is list or type(values) is tuple:
+        return values
+    if isinstance(values, (dict, set, frozenset, str, bytes)) or not hasattr(values, "__iter__"):
+        raise InvalidArgumentError(
+            "%s: %s must be a list of tensors, got %s" % (op_name, what, _describe(values)),
+            op=op_name)
+    return list(values)
+
+
+def dtype_attr(value, what, op_name):
+    """A dtype argument (a DType, name, NumPy dtype or Python type) as a ``DType``.
+
+    A TypeError, as TensorFlow raises for a value that is no dtype.
+    """
+    try:
+        return as_dtype(value)
+    except TypeError:
+        raise TypeError(
+            "%s: %s must be a dtype, got %s; valid dtypes are %s"
+            % (op_name, what, _describe(value), ", ".join(d.name for d in ALL_DTYPES))) from None
+
+
+def _describe(value):
+    if isinstance(value, Tensor):
+        return "a tensor of shape %s" % (tuple(value.shape),)
+    if isinstance(value, np.ndarray):
+        return "an array of shape %s" % (value.shape,)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def ints_attr(values, what, op_name):
@@ -260,7 +313,8 @@ def concat(values, axis, name="concat"):
     """
     if isinstance(values, Tensor):
         values = [values]         # TensorFlow accepts one tensor: it is its own concat
-    return execute(ConcatV2, (values,), {"axis": int_attr(axis, "axis", "concat")})
+    return execute(ConcatV2, (tensor_list(values, "concat"),),
+                   {"axis": int_attr(axis, "axis", "concat")})
 
 
 def _check_stack(values, attrs):
@@ -290,6 +344,8 @@ def stack(values, axis=0, name="stack"):
     tf.Tensor([[1 3]
                [2 4]], shape=(2, 2), dtype=int32)
     """
+    if not isinstance(values, (Tensor, np.ndarray)):     # (a tensor stacks its rows)
+        values = tensor_list(values, "stack")
     return execute(Pack, (values,), {"axis": int_attr(axis, "axis", "stack")})
 
 
@@ -694,7 +750,8 @@ def _scalar_attr(value, dtype, what):
     if value.ndim:
         raise InvalidArgumentError("one_hot: %s must be a scalar, got shape %s"
                                    % (what, value.shape), op="one_hot")
-    if np.dtype(dtype).kind in "iub" and value.dtype.kind == "f" and value != int(value):
+    if np.dtype(dtype).kind in "iub" and value.dtype.kind == "f" and not (
+            np.isfinite(value) and value == int(value)):
         raise InvalidArgumentError("one_hot: %s=%s does not fit dtype %s"
                                    % (what, value, np.dtype(dtype)), op="one_hot")
     return value.astype(dtype).item()
@@ -716,8 +773,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     if dtype is None:
         from ..convert import convert_to_tensor
         given = on_value if on_value is not None else off_value
-        dtype = "float32" if given is None else convert_to_tensor(given).dtype
-    dtype = as_dtype(dtype)._np
+        with error_scope("one_hot"):
+            dtype = "float32" if given is None else convert_to_tensor(given).dtype
+    dtype = dtype_attr(dtype, "dtype", "one_hot")._np
     on = _scalar_attr(1 if on_value is None else on_value, dtype, "on_value")
     off = _scalar_attr(0 if off_value is None else off_value, dtype, "off_value")
     return execute(OneHot, (indices,), {
@@ -831,7 +889,7 @@ _SHAPE_DTYPES = {"int32": "int32", "int64": "int64"}
 
 
 def _out_type(out_type, op_name):
-    name = as_dtype(out_type).name
+    name = dtype_attr(out_type, "out_type", op_name).name
     if name not in _SHAPE_DTYPES:
         raise InvalidArgumentError("%s: out_type must be int32 or int64, got %s"
                                    % (op_name, name), op=op_name)
@@ -990,19 +1048,20 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
                [5 6]], shape=(2, 2), dtype=int32)
     """
     from ..convert import convert_to_tensor
-    tensor, mask = convert_to_tensor(tensor), convert_to_tensor(mask)
-    if mask.dtype != "bool":
-        raise InvalidArgumentError("boolean_mask: mask must be bool, got %s"
-                                   % mask.dtype.name, op="boolean_mask")
-    axis = 0 if axis is None else int_attr(axis, "axis", "boolean_mask")
-    axis = _check_axis(axis, tensor.ndim, tensor.shape, "boolean_mask") \
-        if tensor.ndim else axis
-    k = mask.ndim
-    dims = tuple(tensor.shape)
-    if k == 0 or tuple(dims[axis:axis + k]) != tuple(mask.shape):
-        raise InvalidArgumentError(
-            "boolean_mask: mask shape %s must match tensor shape %s at axes %d..%d"
-            % (tuple(mask.shape), dims, axis, axis + k - 1), op="boolean_mask")
-    flat = reshape(tensor, dims[:axis] + (-1,) + dims[axis + k:])
-    picked = reshape(where(reshape(mask, [-1])), [-1])
-    return gather(flat, picked, axis=axis)
+    with error_scope("boolean_mask"):
+        tensor, mask = convert_to_tensor(tensor), convert_to_tensor(mask)
+        if mask.dtype != "bool":
+            raise InvalidArgumentError("boolean_mask: mask must be bool, got %s"
+                                       % mask.dtype.name, op="boolean_mask")
+        axis = 0 if axis is None else int_attr(axis, "axis", "boolean_mask")
+        axis = _check_axis(axis, tensor.ndim, tensor.shape, "boolean_mask") \
+            if tensor.ndim else axis
+        k = mask.ndim
+        dims = tuple(tensor.shape)
+        if k == 0 or tuple(dims[axis:axis + k]) != tuple(mask.shape):
+            raise InvalidArgumentError(
+                "boolean_mask: mask shape %s must match tensor shape %s at axes %d..%d"
+                % (tuple(mask.shape), dims, axis, axis + k - 1), op="boolean_mask")
+        flat = reshape(tensor, dims[:axis] + (-1,) + dims[axis + k:])
+        picked = reshape(where(reshape(mask, [-1])), [-1])
+        return gather(flat, picked, axis=axis)

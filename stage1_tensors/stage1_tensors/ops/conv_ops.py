@@ -24,6 +24,7 @@ from ..dispatch import execute
 from ..dtypes import FLOATING, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
+from .error_scope import error_scope
 
 __all__ = [
     "conv2d", "conv2d_backprop_input", "conv2d_backprop_filter", "conv2d_transpose",
@@ -464,7 +465,7 @@ def _avg_pool_grad(xp, grad, orig_input_shape, ksize, strides, padding, data_for
 
 # --- Python-side arguments -------------------------------------------------------
 def _data_format(data_format, op_name):
-    if data_format not in ("NHWC", "NCHW"):
+    if not isinstance(data_format, str) or data_format not in ("NHWC", "NCHW"):
         raise InvalidArgumentError(
             "%s: data_format must be \"NHWC\" (channels last) or \"NCHW\" (channels "
             "first), got %r" % (op_name, data_format), op=op_name)
@@ -617,8 +618,10 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
     ...                        [1, 4, 4, 5], strides=2).shape
     TensorShape([1, 4, 4, 5])
     """
-    return conv2d_backprop_input(output_shape, filters, input, strides, padding,
-                                 data_format, dilations)
+    output_shape = _sizes(output_shape, "conv2d_transpose", "output_shape")
+    with error_scope("conv2d_transpose"):
+        return conv2d_backprop_input(output_shape, filters, input, strides, padding,
+                                     data_format, dilations)
 
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
@@ -654,7 +657,8 @@ def max_pool(input, ksize, strides, padding, data_format="NHWC", name=None):  # 
     >>> tf.nn.max_pool(tf.ones([1, 2, 2, 1]), [1, 2, 2, 1], [1, 2, 2, 1], "VALID").shape
     TensorShape([1, 1, 1, 1])
     """
-    return max_pool2d(input, ksize, strides, padding, data_format)
+    with error_scope("max_pool"):
+        return max_pool2d(input, ksize, strides, padding, data_format)
 
 
 def avg_pool(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
@@ -664,7 +668,8 @@ def avg_pool(input, ksize, strides, padding, data_format="NHWC", name=None):  # 
     >>> tf.nn.avg_pool(tf.ones([1, 2, 2, 1]), [1, 2, 2, 1], [1, 2, 2, 1], "VALID").shape
     TensorShape([1, 1, 1, 1])
     """
-    return avg_pool2d(input, ksize, strides, padding, data_format)
+    with error_scope("avg_pool"):
+        return avg_pool2d(input, ksize, strides, padding, data_format)
 
 
 def max_pool_grad(orig_input, orig_output, grad, ksize, strides, padding,

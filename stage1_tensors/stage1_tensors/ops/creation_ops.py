@@ -169,7 +169,9 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None
 
 # --- range -----------------------------------------------------------------------
 # TensorFlow's rule for range's dtype: the "widest" of its arguments' dtypes.
-_RANGE_ORDER = {"int32": 0, "int64": 1, "float32": 2, "float64": 3}
+# The widest argument decides the dtype (NumPy scalars bring their own).
+_RANGE_ORDER = {"uint8": 0, "int8": 0, "int16": 0, "int32": 1, "int64": 2,
+                "float16": 3, "float32": 4, "float64": 5}
 
 
 def _range_arg(value, what):
@@ -290,6 +292,11 @@ def linspace(start, stop, num, name=None, axis=0):
     if not isinstance(start, Tensor) and not isinstance(stop, Tensor) and \
             np.ndim(start) == 0 and np.ndim(stop) == 0 and \
             not isinstance(start, np.generic) and not isinstance(stop, np.generic):
-        start, stop = float(start), float(stop)   # linspace(0, 10, 5) means floats
+        try:
+            start, stop = float(start), float(stop)   # linspace(0, 10, 5) means floats
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(
+                "linspace: start and stop must be numbers or tensors, got %r and %r"
+                % (start, stop), op="linspace") from None
     return execute(LinSpace, (start, stop), {"num": int_attr(num, "num", "linspace"),
                                              "axis": int_attr(axis, "axis", "linspace")})

@@ -21,6 +21,8 @@ from ..dispatch import execute
 from ..dtypes import NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
+from .array_ops import bool_attr
+from .error_scope import error_scope
 
 __all__ = ["matmul", "einsum", "tensordot"]
 
@@ -58,6 +60,13 @@ def _matmul(xp, a, b, transpose_a=False, transpose_b=False):
 _NO_TRANSPOSE = {}
 
 
+def _transposed(transpose, adjoint, which):
+    if transpose is True or adjoint is True:
+        return True
+    return (bool_attr(transpose, "transpose_" + which, "matmul")
+            or bool_attr(adjoint, "adjoint_" + which, "matmul"))
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
            adjoint_b=False, name=None):
     """Matrix product of the last two axes; leading (batch) axes broadcast.
@@ -72,8 +81,10 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
     >>> tf.matmul(tf.ones([5, 2, 3]), tf.ones([5, 4, 3]), transpose_b=True).shape
     TensorShape([5, 2, 4])
     """
-    transpose_a = bool(transpose_a or adjoint_a)
-    transpose_b = bool(transpose_b or adjoint_b)
+    if transpose_a is not False or adjoint_a is not False:
+        transpose_a = _transposed(transpose_a, adjoint_a, "a")
+    if transpose_b is not False or adjoint_b is not False:
+        transpose_b = _transposed(transpose_b, adjoint_b, "b")
     if not (transpose_a or transpose_b):
         return execute(MatMul, (a, b), _NO_TRANSPOSE)
     return execute(MatMul, (a, b), {"transpose_a": transpose_a,
@@ -211,25 +222,26 @@ def tensordot(a, b, axes, name=None):
     TensorShape([5, 2])
     """
     from ..convert import convert_to_tensor
-    a, b = convert_to_tensor(a), convert_to_tensor(b)
-    try:
-        a_axes, b_axes = _tensordot_axes(axes, a.ndim, b.ndim)
+    with error_scope("tensordot"):
+        a, b = convert_to_tensor(a), convert_to_tensor(b)
+        try:
+            a_axes, b_axes = _tensordot_axes(axes, a.ndim, b.ndim)
+            for i, j in zip(a_axes, b_axes):
+                if a.shape[i] != b.shape[j]:
+                    raise ValueError("a's axis %d has size %d but b's axis %d has size %d"
+                                     % (i, a.shape[i], j, b.shape[j]))
+        except (ValueError, TypeError) as error:
+            raise InvalidArgumentError(
+                "tensordot: %s (a %s, b %s, axes %r)"
+                % (error, tuple(a.shape), tuple(b.shape), axes), op="tensordot") from None
+        if a.ndim + b.ndim > len(string.ascii_letters):
+            raise InvalidArgumentError("tensordot: too many axes (%d)" % (a.ndim + b.ndim),
+                                       op="tensordot")
+        letters = iter(string.ascii_letters)
+        sub_a = [next(letters) for _ in range(a.ndim)]
+        sub_b = [next(letters) for _ in range(b.ndim)]
         for i, j in zip(a_axes, b_axes):
-            if a.shape[i] != b.shape[j]:
-                raise ValueError("a's axis %d has size %d but b's axis %d has size %d"
-                                 % (i, a.shape[i], j, b.shape[j]))
-    except (ValueError, TypeError) as error:
-        raise InvalidArgumentError(
-            "tensordot: %s (a %s, b %s, axes %r)"
-            % (error, tuple(a.shape), tuple(b.shape), axes), op="tensordot") from None
-    if a.ndim + b.ndim > len(string.ascii_letters):
-        raise InvalidArgumentError("tensordot: too many axes (%d)" % (a.ndim + b.ndim),
-                                   op="tensordot")
-    letters = iter(string.ascii_letters)
-    sub_a = [next(letters) for _ in range(a.ndim)]
-    sub_b = [next(letters) for _ in range(b.ndim)]
-    for i, j in zip(a_axes, b_axes):
-        sub_b[j] = sub_a[i]
-    out = [c for i, c in enumerate(sub_a) if i not in a_axes] + \
-          [c for j, c in enumerate(sub_b) if j not in b_axes]
-    return einsum("%s,%s->%s" % ("".join(sub_a), "".join(sub_b), "".join(out)), a, b)
+            sub_b[j] = sub_a[i]
+        out = [c for i, c in enumerate(sub_a) if i not in a_axes] + \
+              [c for j, c in enumerate(sub_b) if j not in b_axes]
+        return einsum("%s,%s->%s" % ("".join(sub_a), "".join(sub_b), "".join(out)), a, b)

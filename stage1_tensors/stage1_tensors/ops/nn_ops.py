@@ -33,6 +33,7 @@ from ..dtypes import FLOATING, INTEGER, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from . import array_ops, binary_ops, reduction_ops, unary_ops
+from .error_scope import error_scope
 from .reduction_ops import normalize_axis
 
 __all__ = [
@@ -191,7 +192,8 @@ def gelu(features, approximate=False, name=None):
     >>> tf.nn.gelu([-10.0, 0.0, 10.0])
     tf.Tensor([-0.  0. 10.], shape=(3,), dtype=float32)
     """
-    return execute(Gelu, (features,), {"approximate": bool(approximate)})
+    return execute(Gelu, (features,),
+                   {"approximate": array_ops.bool_attr(approximate, "approximate", "gelu")})
 
 
 def softplus(features, name=None):
@@ -593,8 +595,8 @@ def bias_add_grad(out_backprop, data_format=None, name=None):
 
 
 def _bias_data_format(data_format, op_name):
-    if data_format is not None and data_format not in ("NHWC", "NCHW", "N...C", "NC...",
-                                                        "NWC", "NCW", "NDHWC", "NCDHW"):
+    if data_format is not None and (not isinstance(data_format, str) or data_format not in (
+            "NHWC", "NCHW", "N...C", "NC...", "NWC", "NCW", "NDHWC", "NCDHW")):
         raise InvalidArgumentError(
             "%s: data_format must be 'NHWC' (channels last) or 'NCHW' "
             "(channels first), got %r" % (op_name, data_format), op=op_name)
@@ -623,31 +625,33 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     >>> sorted(set(y.numpy().tolist()))
     [0.0, 2.0]
     """
-    x = _require_floating(x, "dropout")
-    if hasattr(rate, "numpy"):
-        rate = rate.numpy()
-    if isinstance(rate, bool) or not isinstance(rate, (numbers.Real,)) and not (
-            hasattr(rate, "ndim") and rate.ndim == 0 and rate.dtype.kind == "f"):
-        raise InvalidArgumentError(
-            "dropout: rate must be a float in the range [0, 1), got %r" % (rate,),
-            op="dropout")
-    rate = float(rate)
-    if not 0.0 <= rate < 1.0:
-        raise InvalidArgumentError(
-            "dropout: rate must be a float in the range [0, 1), got %r; it is the "
-            "probability of dropping an element (rate=1 would drop everything)"
-            % rate, op="dropout")
-    shape = tuple(x.shape) if noise_shape is None else array_ops.shape_attr(noise_shape, "dropout")
-    if noise_shape is not None and not _broadcastable(shape, tuple(x.shape)):
-        raise InvalidArgumentError(
-            "dropout: noise_shape %s must be broadcastable to x's shape %s (each size "
-            "equal to x's or 1)" % (list(shape), tuple(x.shape)), op="dropout")
-    if rate == 0.0:
-        return x
-    keep = binary_ops.greater_equal(
-        _random.uniform(shape, dtype=x.dtype, seed=seed), rate)
-    kept = binary_ops.multiply(x, 1.0 / (1.0 - rate))
-    return binary_ops.multiply(kept, unary_ops.cast(keep, x.dtype))
+    with error_scope("dropout"):
+        x = _require_floating(x, "dropout")
+        if hasattr(rate, "numpy"):
+            rate = rate.numpy()
+        if isinstance(rate, bool) or not isinstance(rate, (numbers.Real,)) and not (
+                hasattr(rate, "ndim") and rate.ndim == 0 and rate.dtype.kind == "f"):
+            raise InvalidArgumentError(
+                "dropout: rate must be a float in the range [0, 1), got %r" % (rate,),
+                op="dropout")
+        rate = float(rate)
+        if not 0.0 <= rate < 1.0:
+            raise InvalidArgumentError(
+                "dropout: rate must be a float in the range [0, 1), got %r; it is the "
+                "probability of dropping an element (rate=1 would drop everything)"
+                % rate, op="dropout")
+        shape = (tuple(x.shape) if noise_shape is None
+                 else array_ops.shape_attr(noise_shape, "dropout"))
+        if noise_shape is not None and not _broadcastable(shape, tuple(x.shape)):
+            raise InvalidArgumentError(
+                "dropout: noise_shape %s must be broadcastable to x's shape %s (each size "
+                "equal to x's or 1)" % (list(shape), tuple(x.shape)), op="dropout")
+        if rate == 0.0:
+            return x
+        keep = binary_ops.greater_equal(
+            _random.uniform(shape, dtype=x.dtype, seed=seed), rate)
+        kept = binary_ops.multiply(x, 1.0 / (1.0 - rate))
+        return binary_ops.multiply(kept, unary_ops.cast(keep, x.dtype))
 
 
 def _broadcastable(small, big):
@@ -663,13 +667,13 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     >>> tf.nn.l2_normalize([3.0, 4.0], axis=0)
     tf.Tensor([0.6 0.8], shape=(2,), dtype=float32)
     """
-    x = _require_floating(x, "l2_normalize")
-    axis = dim if axis is None else axis
-    square_sum = reduction_ops.reduce_sum(binary_ops.multiply(x, x),
-                                          normalize_axis(axis, "l2_normalize"),
-                                          keepdims=True)
-    inv_norm = unary_ops.rsqrt(binary_ops.maximum(square_sum, float(epsilon)))
-    return binary_ops.multiply(x, inv_norm)
+    epsilon = _python_float(epsilon, "l2_normalize", "epsilon")
+    with error_scope("l2_normalize"):
+        x = _require_floating(x, "l2_normalize")
+        axis = normalize_axis(dim if axis is None else axis, "l2_normalize")
+        square_sum = reduction_ops.reduce_sum(binary_ops.multiply(x, x), axis, keepdims=True)
+        inv_norm = unary_ops.rsqrt(binary_ops.maximum(square_sum, epsilon))
+        return binary_ops.multiply(x, inv_norm)
 
 
 def moments(x, axes, shift=None, keepdims=False, name=None):
@@ -680,15 +684,16 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     >>> mean, variance
     (tf.Tensor([2. 4.], shape=(2,), dtype=float32), tf.Tensor([1. 4.], shape=(2,), dtype=float32))
     """
-    x = _require_floating(x, "moments")
-    axes = normalize_axis(axes, "moments")
-    mean = reduction_ops.reduce_mean(x, axes, keepdims=True)
-    variance = reduction_ops.reduce_mean(binary_ops.squared_difference(x, mean), axes,
-                                         keepdims=True)
-    if not keepdims:
-        rank = x.ndim
-        dropped = {a % rank for a in (range(rank) if axes is None else axes)}
-        shape = [d for i, d in enumerate(x.shape) if i not in dropped]
-        mean = array_ops.reshape(mean, shape)
-        variance = array_ops.reshape(variance, shape)
-    return mean, variance
+    with error_scope("moments"):
+        x = _require_floating(x, "moments")
+        axes = normalize_axis(axes, "moments")
+        mean = reduction_ops.reduce_mean(x, axes, keepdims=True)
+        variance = reduction_ops.reduce_mean(binary_ops.squared_difference(x, mean), axes,
+                                             keepdims=True)
+        if not array_ops.bool_attr(keepdims, "keepdims", "moments"):
+            rank = x.ndim
+            dropped = {a % rank for a in (range(rank) if axes is None else axes)}
+            shape = [d for i, d in enumerate(x.shape) if i not in dropped]
+            mean = array_ops.reshape(mean, shape)
+            variance = array_ops.reshape(variance, shape)
+        return mean, variance

@@ -15,6 +15,8 @@ from ..dispatch import execute
 from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
+from .array_ops import bool_attr, tensor_list
+from .error_scope import error_scope
 
 __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -117,7 +119,9 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def _reduce_attrs(axis, keepdims, op_name):
-    return {"axis": normalize_axis(axis, op_name), "keepdims": bool(keepdims)}
+    if keepdims is not False and keepdims is not True:
+        keepdims = bool_attr(keepdims, "keepdims", op_name)
+    return {"axis": normalize_axis(axis, op_name), "keepdims": keepdims}
 
 
 def _float_tensor(x, op_name):
@@ -307,11 +311,12 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     tf.Tensor(1.25, shape=(), dtype=float32)
     """
     from .binary_ops import squared_difference
-    x = _float_tensor(input_tensor, "reduce_variance")
-    axis = normalize_axis(axis, "reduce_variance")
-    check_axes("reduce_variance", x._value, axis)
-    mean = reduce_mean(x, axis, keepdims=True)
-    return reduce_mean(squared_difference(x, mean), axis, keepdims)
+    with error_scope("reduce_variance"):
+        x = _float_tensor(input_tensor, "reduce_variance")
+        axis = normalize_axis(axis, "reduce_variance")
+        check_axes("reduce_variance", x._value, axis)
+        mean = reduce_mean(x, axis, keepdims=True)
+        return reduce_mean(squared_difference(x, mean), axis, keepdims)
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
@@ -322,10 +327,11 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     tf.Tensor([0.5 0.5], shape=(2,), dtype=float32)
     """
     from .unary_ops import sqrt
-    x = _float_tensor(input_tensor, "reduce_std")
-    axis = normalize_axis(axis, "reduce_std")
-    check_axes("reduce_std", x._value, axis)
-    return sqrt(reduce_variance(x, axis, keepdims))
+    with error_scope("reduce_std"):
+        x = _float_tensor(input_tensor, "reduce_std")
+        axis = normalize_axis(axis, "reduce_std")
+        check_axes("reduce_std", x._value, axis)
+        return sqrt(reduce_variance(x, axis, keepdims))
 
 
 # --- argmax, argmin ------------------------------------------------------------------------
@@ -423,10 +429,11 @@ Cumprod.kernel(_scan(lambda xp, x, axis: xp.cumprod(x, axis=axis, dtype=x.dtype)
 
 def _scan_attrs(axis, exclusive, reverse, op_name):
     axes = normalize_axis(axis, op_name)
-    if len(axes) != 1:
+    if axes is None or len(axes) != 1:
         raise InvalidArgumentError(
             "%s: axis must be a single int, got %r" % (op_name, axis), op=op_name)
-    return {"axis": axes[0], "exclusive": bool(exclusive), "reverse": bool(reverse)}
+    return {"axis": axes[0], "exclusive": bool_attr(exclusive, "exclusive", op_name),
+            "reverse": bool_attr(reverse, "reverse", op_name)}
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
@@ -487,4 +494,4 @@ def add_n(inputs, name=None):
             "add_n: inputs must be a list of tensors, got one tensor of shape %s; "
             "use tf.reduce_sum(x, axis=0) to sum along an axis" % (tuple(inputs.shape),),
             op="add_n")
-    return execute(AddN, (list(inputs) if isinstance(inputs, tuple) else inputs,))
+    return execute(AddN, (tensor_list(inputs, "add_n"),))

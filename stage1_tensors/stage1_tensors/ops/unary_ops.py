@@ -17,6 +17,7 @@ from ..dispatch import execute
 from ..dtypes import ALL_NUMPY, BOOL, FLOATING, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
+from .error_scope import error_scope
 from ..tensor import Tensor
 
 __all__ = [
@@ -253,16 +254,17 @@ def saturate_cast(value, dtype, name=None):
     tf.Tensor([  0   7 255], shape=(3,), dtype=uint8)
     """
     from ..convert import convert_to_tensor
-    value = convert_to_tensor(value)
-    target = as_dtype(_dtype_name(dtype, "saturate_cast"))
-    source = value.dtype
-    if not (source.is_bool or target.is_bool):
-        # The bounds must be exact in the source dtype, or the clamp could round
-        # them just past the target's range (float32(2**31 - 1) is 2**31).
-        low = _inside(max(_py(source.min), _py(target.min)), source._np, up=True)
-        high = _inside(min(_py(source.max), _py(target.max)), source._np, up=False)
-        value = clip_by_value(value, low, high)
-    return cast(value, target)
+    with error_scope("saturate_cast"):
+        value = convert_to_tensor(value)
+        target = as_dtype(_dtype_name(dtype, "saturate_cast"))
+        source = value.dtype
+        if not (source.is_bool or target.is_bool):
+            # The bounds must be exact in the source dtype, or the clamp could round
+            # them just past the target's range (float32(2**31 - 1) is 2**31).
+            low = _inside(max(_py(source.min), _py(target.min)), source._np, up=True)
+            high = _inside(min(_py(source.max), _py(target.max)), source._np, up=False)
+            value = clip_by_value(value, low, high)
+        return cast(value, target)
 
 
 def _py(number):
@@ -329,23 +331,24 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     from ..convert import convert_to_tensor
     from .binary_ops import equal, maximum, multiply, divide, add, greater
     from .reduction_ops import reduce_sum
-    t = convert_to_tensor(t)
-    if not t.dtype.is_floating:
-        raise InvalidArgumentError(
-            "clip_by_norm: t must be a float tensor, got %s %s; cast it with tf.cast"
-            % (t.dtype.name, tuple(t.shape)), op="clip_by_norm")
-    # A Python number stays one, so it adopts t's dtype and device in each op.
-    if isinstance(clip_norm, Tensor):
-        if clip_norm.dtype != t.dtype:
+    with error_scope("clip_by_norm"):
+        t = convert_to_tensor(t)
+        if not t.dtype.is_floating:
             raise InvalidArgumentError(
-                "clip_by_norm: clip_norm has dtype %s but t has %s; they must match"
-                % (clip_norm.dtype.name, t.dtype.name), op="clip_by_norm")
-    l2sum = reduce_sum(multiply(t, t), axes, keepdims=True)
-    # sqrt has an infinite slope at 0: take it of 1 where the sum is 0 and
-    # multiply by 0 there, so the value and its gradient stay finite.
-    nonzero = cast(greater(l2sum, 0), t.dtype)
-    l2norm = multiply(sqrt(add(l2sum, cast(equal(l2sum, 0), t.dtype))), nonzero)
-    return divide(multiply(t, clip_norm), maximum(l2norm, clip_norm))
+                "clip_by_norm: t must be a float tensor, got %s %s; cast it with tf.cast"
+                % (t.dtype.name, tuple(t.shape)), op="clip_by_norm")
+        # A Python number stays one, so it adopts t's dtype and device in each op.
+        if isinstance(clip_norm, Tensor):
+            if clip_norm.dtype != t.dtype:
+                raise InvalidArgumentError(
+                    "clip_by_norm: clip_norm has dtype %s but t has %s; they must match"
+                    % (clip_norm.dtype.name, t.dtype.name), op="clip_by_norm")
+        l2sum = reduce_sum(multiply(t, t), axes, keepdims=True)
+        # sqrt has an infinite slope at 0: take it of 1 where the sum is 0 and
+        # multiply by 0 there, so the value and its gradient stay finite.
+        nonzero = cast(greater(l2sum, 0), t.dtype)
+        l2norm = multiply(sqrt(add(l2sum, cast(equal(l2sum, 0), t.dtype))), nonzero)
+        return divide(multiply(t, clip_norm), maximum(l2norm, clip_norm))
 
 
 # --- the public functions --------------------------------------------------------------
