@@ -1,7 +1,8 @@
 """The course's demo: `make demo` runs this file.
 
-For now it is a guided tour of stage 1, printed to the terminal; later stages
-append their own chapters (the goal is training a digit classifier). Each
+A guided tour of the stages written so far, printed to the terminal: stage 1's
+tensors, stage 2's gradients, stage 3's layers (the goal, once stage 4 lands, is
+training a digit classifier). Each
 chapter is a function that prints what it does and shows the result, so the
 output reads top to bottom like a short lecture.
 """
@@ -35,6 +36,14 @@ def show(code, namespace):
         else:
             if result is not None:
                 print(repr(result))
+
+
+def run_block(code, namespace):
+    """Prints a multi-line statement like a REPL would (``...`` continuations), then runs it."""
+    code = textwrap.dedent(code).strip()
+    lines = code.splitlines()
+    print("\n".join([">>> " + lines[0]] + ["... " + line for line in lines[1:]]))
+    exec(compile(code, "<demo>", "exec"), namespace)
 
 
 def chapter_eager(ns):
@@ -133,13 +142,59 @@ def chapter_control_flow(ns):
     show("fizzbuzz(6)", ns)
 
 
-def tour_stage1():
+def chapter_gradients():
+    import stage2_autodiff as tf2
+    title("8. Stage 2: gradients, recorded as the ops run")
+    say("""A GradientTape is an observer of the dispatcher: it writes down each op
+        that touches a watched value, and walks that record backwards for the
+        gradient. The seed's linear regression, fitted with plain assign_sub:""")
+    ns = {"tf": tf2}
+    show("""
+        tf.random.set_seed(0)
+        inputs = tf.random.normal([1000])
+        outputs = inputs * 3.0 + 2.0 + tf.random.normal([1000])
+        W, B = tf.Variable(5.0), tf.Variable(10.0)
+        def loss(): return tf.reduce_mean(tf.square(inputs * W + B - outputs))
+    """, ns)
+    run_block("""
+        for step in range(300):
+            with tf.GradientTape() as tape:
+                value = loss()
+            dW, dB = tape.gradient(value, [W, B])
+            W.assign_sub(0.01 * dW)
+            B.assign_sub(0.01 * dB)
+    """, ns)
+    show("""
+        round(float(W), 2), round(float(B), 2)
+    """, ns)
+
+
+def chapter_layers():
+    import stage3_layers as tf3
+    title("9. Stage 3: layers own their variables")
+    say("""A layer creates its variables the first time it is called (then it
+        knows the input's shape), and a model finds them by walking its
+        attributes. The seed's MNIST model, called on a blank image:""")
+    tf3.keras.backend.clear_session()
+    tf3.random.set_seed(0)
+    ns = {"tf": tf3}
+    show("""
+        model = tf.keras.Sequential([tf.keras.layers.Dense(10, input_shape=(784,)), tf.keras.layers.Dense(10)])
+        model(tf.zeros([1, 784])).shape
+        [v.name for v in model.trainable_variables]
+        model.summary()
+    """, ns)
+
+
+def tour():
     ns = {"tf": tf, "np": np}
     for chapter in (chapter_eager, chapter_seed, chapter_dtypes, chapter_broadcasting,
                     chapter_errors, chapter_dispatcher, chapter_control_flow):
         chapter(ns)
+    chapter_gradients()
+    chapter_layers()
     print("\nNext: `make test` runs every test; `make docs` serves the course site.")
 
 
 if __name__ == "__main__":
-    tour_stage1()
+    tour()
