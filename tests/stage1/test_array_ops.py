@@ -366,6 +366,17 @@ BAD_CALLS = [
     ("shape_not_ints", lambda: tf.reshape(tf.zeros([2]), ["a", 2]), ["reshape", "list of ints"]),
     ("axis_not_int", lambda: tf.expand_dims(tf.zeros([2]), 0.5), ["expand_dims", "axis", "int"]),
     ("shape_out_type", lambda: tf.shape(tf.zeros([2]), out_type=tf.float32), ["shape", "int32"]),
+    ("concat_dict", lambda: tf.concat({"a": 1}, 0), ["concat", "list of tensors", "{'a': 1}"]),
+    ("stack_set", lambda: tf.stack({1, 2}), ["stack", "list of tensors"]),
+    ("boolean_mask_none", lambda: tf.boolean_mask(None, [True]),
+     ["boolean_mask", "cannot convert None"]),
+    ("one_hot_nan_into_ints", lambda: tf.one_hot([0], 2, on_value=float("nan"), dtype=tf.int32),
+     ["one_hot", "on_value=nan", "int32"]),
+    ("one_hot_complex_on_value", lambda: tf.one_hot([0], 2, on_value=1j),
+     ["one_hot", "cannot convert 1j"]),
+    ("one_hot_dtype", lambda: tf.one_hot([0], 2, dtype="complex64"),
+     ["one_hot", "dtype must be a dtype", "'complex64'", "float32"]),
+    ("size_out_type", lambda: tf.size(tf.zeros([2]), out_type="foo"), ["size", "out_type", "'foo'"]),
 ]
 
 

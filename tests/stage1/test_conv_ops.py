@@ -312,6 +312,13 @@ ERRORS = [
                                           1, "SAME"), "filter_sizes must be 4"),
     (lambda: tf.nn.avg_pool_grad([1, 4, 4, 1], np.ones((1, 3, 3, 1), np.float32), 2, 2, "SAME"),
      r"grad has shape \(1, 3, 3, 1\)"),
+    # a data_format that is not a string is refused, not compared elementwise
+    (lambda: tf.nn.conv2d(X, F, 1, "SAME", data_format=tf.constant([1.0])), "^conv2d: data_format"),
+    (lambda: tf.nn.max_pool(X[0], 2, 1, "VALID"), "^max_pool: max_pool2d: input must have rank 4"),
+    (lambda: tf.nn.avg_pool(X, 2, 1, "same"), "^avg_pool: avg_pool2d: padding must be"),
+    (lambda: tf.nn.conv2d_transpose(X, F, [1, 5, 5], 1), "^conv2d_transpose: output_shape must be 4"),
+    (lambda: tf.nn.conv2d_transpose(X, F, [1, 5, 5, 2], 1, data_format="CHWN"),
+     "^conv2d_transpose: conv2d_backprop_input: data_format"),
 ]
 
 

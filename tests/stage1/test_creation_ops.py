@@ -168,6 +168,8 @@ BAD_CALLS = [
      ["linspace", "int32"]),
     ("linspace_shapes", lambda: tf.linspace([0.0], [1.0, 2.0], 3), ["linspace", "same shape"]),
     ("linspace_num", lambda: tf.linspace(0.0, 1.0, -1), ["linspace", "num"]),
+    ("range_float16", lambda: tf.range(np.float16(2.0), "x"), ["range", "limit", "number"]),
+    ("linspace_not_number", lambda: tf.linspace("a", 1.0, 3), ["linspace", "numbers or tensors"]),
 ]
 
 

@@ -125,6 +125,13 @@ BAD_CALLS = [
     (lambda: tf.tensordot(np.ones((2, 3)), np.ones((3, 5)), [[2], [0]]), "tensordot",
      ["out of range"]),
     (lambda: tf.tensordot(np.ones((2, 3)), np.ones((3, 5)), "x"), "tensordot", ["axes"]),
+    (lambda: tf.matmul(np.ones((2, 2)), np.ones((2, 2)), transpose_a=tf.constant([True, False])),
+     "matmul", ["transpose_a must be a bool", "shape (2,)"]),
+    (lambda: tf.matmul(np.ones((2, 2)), np.ones((2, 2)), adjoint_b=np.array([1, 0])),
+     "matmul", ["adjoint_b must be a bool"]),
+    (lambda: tf.tensordot(np.ones((2, 3)), None, 1), "tensordot", ["cannot convert None"]),
+    (lambda: tf.tensordot(tf.ones([2, 3]), tf.ones([3, 2], tf.float64), 1), "tensordot",
+     ["einsum", "float32", "float64"]),
 ]
 
 

@@ -307,6 +307,17 @@ ERRORS = [
     (lambda: tf.nn.l2_normalize([1, 2], 0), "l2_normalize: x must be a floating-point"),
     (lambda: tf.nn.l2_normalize([1.0, 2.0], 4), "axis 4 is out of range"),
     (lambda: tf.nn.moments([1.0, 2.0], axes=[2]), "axis 2 is out of range"),
+    # composites name themselves first, then the inner op that failed (error_scope)
+    (lambda: tf.nn.dropout(None, 0.5), r"^dropout: cannot convert None"),
+    (lambda: tf.nn.moments(1.0, axes=0), r"^moments: reduce_mean: axis 0 is out of range"),
+    (lambda: tf.nn.moments([1.0], [0], keepdims=tf.constant([True, False])),
+     r"^moments: keepdims must be a bool, got a tensor of shape \(2,\)"),
+    (lambda: tf.nn.l2_normalize([[1.0]], axis=5), r"^l2_normalize: reduce_sum: axis 5"),
+    (lambda: tf.nn.l2_normalize([1.0], 0, epsilon="tiny"), "l2_normalize: epsilon must be a number"),
+    (lambda: tf.nn.gelu([1.0], approximate=tf.constant([True, False])),
+     r"^gelu: approximate must be a bool, got a tensor of shape \(2,\)"),
+    (lambda: tf.nn.bias_add([[1.0]], [1.0], data_format=tf.constant([1.0])),
+     "^bias_add: data_format must be"),
 ]
 
 

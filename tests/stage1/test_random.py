@@ -156,6 +156,18 @@ BAD_CALLS = [
     ("categorical_int_logits", lambda: tf.random.categorical([[0, 1]], 2),
      ["random.categorical", "int32"]),
     ("set_seed_not_int", lambda: tf.random.set_seed("x"), ["set_seed", "int"]),
+    ("normal_mean_shape", lambda: tf.random.normal([2, 3], mean=[1.0, 2.0]),
+     ["random.normal: add", "(2, 3)", "(2,)"]),
+    ("uniform_minval_object", lambda: tf.random.uniform([2], minval=None),
+     ["random.uniform", "minval", "number or a tensor"]),
+    ("categorical_ragged", lambda: tf.random.categorical([[1.0], [1.0, 2.0]], 1),
+     ["random.categorical", "cannot convert"]),
+    ("uniform_array_shape", lambda: tf.random.uniform_array(np, [-1, 2]),
+     ["random.uniform_array", "negative"]),
+    ("normal_array_seed", lambda: tf.random.normal_array(np, [2], seed=1.5),
+     ["random.normal_array", "seed"]),
+    ("uniform_dtype", lambda: tf.random.uniform([2], dtype="foo"),
+     ["random.uniform", "dtype must be a dtype", "'foo'"]),
 ]
 
 

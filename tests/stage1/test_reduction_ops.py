@@ -187,6 +187,15 @@ BAD_CALLS = [
     (lambda: tf.add_n([tf.constant([1.0]), tf.constant([1])]), "add_n", ["float32", "int32"]),
     (lambda: tf.add_n([]), "add_n", ["non-empty"]),
     (lambda: tf.add_n(tf.constant([1.0, 2.0])), "add_n", ["list", "reduce_sum"]),
+    (lambda: tf.reduce_sum([1.0], keepdims=tf.constant([True, False])), "reduce_sum",
+     ["keepdims must be a bool", "shape (2,)"]),
+    (lambda: tf.cumsum([1.0], axis=None), "cumsum", ["single int", "None"]),
+    (lambda: tf.cumsum([1.0], exclusive=np.array([True, False])), "cumsum", ["exclusive"]),
+    (lambda: tf.math.reduce_std(None), "reduce_std", ["cannot convert None"]),
+    (lambda: tf.math.reduce_variance([1.0, 2.0], keepdims=tf.ones([2])), "reduce_variance",
+     ["reduce_mean", "keepdims"]),
+    (lambda: tf.add_n({"a": 1}), "add_n", ["list of tensors", "{'a': 1}"]),
+    (lambda: tf.add_n({1.0, 2.0}), "add_n", ["list of tensors"]),
 ]
 
 

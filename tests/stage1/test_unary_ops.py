@@ -204,6 +204,9 @@ BAD_CALLS = [
     (lambda: tf.abs([True]), "abs", ["bool"]),
     (lambda: tf.cast("text", tf.float32), "cast", ["text"]),
     (lambda: tf.sigmoid([[1.0], [2.0, 3.0]]), "sigmoid", ["rectangular"]),
+    (lambda: tf.clip_by_norm([1.0, 2.0], 1.0, axes=5), "clip_by_norm", ["reduce_sum", "axis 5"]),
+    (lambda: tf.clip_by_norm({}, 1.0), "clip_by_norm", ["cannot convert {}"]),
+    (lambda: tf.saturate_cast(None, tf.int32), "saturate_cast", ["cannot convert None"]),
 ]
 
 

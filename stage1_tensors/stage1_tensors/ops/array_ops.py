@@ -103,16 +103,14 @@ def tensor_list(values, op_name, what="values"):
 
 
 def dtype_attr(value, what, op_name):
-    """A dtype argument (a DType, name, NumPy dtype or Python type) as a ``DType``.
-
-    A TypeError, as TensorFlow raises for a value that is no dtype.
-    """
+    """A dtype argument (a DType, name, NumPy dtype or Python type) as a ``DType``."""
     try:
         return as_dtype(value)
     except TypeError:
-        raise TypeError(
+        raise InvalidArgumentError(
             "%s: %s must be a dtype, got %s; valid dtypes are %s"
-            % (op_name, what, _describe(value), ", ".join(d.name for d in ALL_DTYPES))) from None
+            % (op_name, what, _describe(value), ", ".join(d.name for d in ALL_DTYPES)),
+            op=op_name) from None
 
 
 def _describe(value):
