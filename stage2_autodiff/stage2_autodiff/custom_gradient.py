@@ -26,6 +26,7 @@ import inspect
 from stage1_tensors.convert import convert_to_tensor
 from stage1_tensors.dispatch import execute, wrap
 from stage1_tensors.dtypes import ALL_NUMPY
+from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 
@@ -79,15 +80,17 @@ def custom_gradient(f=None):
     """
     if f is None:                       # used as @custom_gradient()
         return custom_gradient
+    if not callable(f):
+        raise TypeError("custom_gradient: decorates a function returning (result, grad_fn), "
+                        "got %s" % _describe(f))
 
     @functools.wraps(f)
     def decorated(*args, **kwargs):
         if not active_tapes():          # nothing records: just run the forward pass
-            result, _ = f(*args, **kwargs)
-            return result
+            return _forward(f, f(*args, **kwargs))[0]
         args = [_as_tensor(a) for a in args]
         with paused_tapes() as reads:
-            result, grad_fn = f(*args, **kwargs)
+            result, grad_fn = _forward(f, f(*args, **kwargs))
         variables = list(reads.values())
         if variables and not _takes_variables(grad_fn):
             raise TypeError(
@@ -95,15 +98,61 @@ def custom_gradient(f=None):
                 "gradient function must accept a keyword argument `variables` and "
                 "return (input_gradients, variable_gradients)"
                 % (getattr(f, "__name__", "f"), ", ".join(v.name for v in variables)))
-        flat = [convert_to_tensor(r) for r in nest.flatten(result)]
+        flat = [_output(r, f) for r in nest.flatten(result)]
         # Fresh output tensors: an output that *is* an input must not be confused with it.
         outputs = tuple(wrap(r._value) for r in flat)
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         inputs = tuple(args[i] for i in positions) + tuple(variables)
-        backward = _backward(f, grad_fn, len(args), positions, variables)
+        backward = _backward(f, grad_fn, args, positions, variables)
         record_operation("CustomGradient", inputs, {}, outputs, grad_fn=backward)
         return nest.pack_sequence_as(result, list(outputs))
     return decorated
+
+
+def _describe(value):
+    text = repr(value)
+    return "%s (%s)" % (text if len(text) <= 60 else text[:57] + "...", type(value).__name__)
+
+
+def _name(f):
+    return getattr(f, "__name__", "the custom_gradient function")
+
+
+def _forward(f, out):
+    """``f``'s answer, checked: a pair ``(result, grad_fn)`` with a callable ``grad_fn``."""
+    if isinstance(out, (tuple, list)) and len(out) == 2 and callable(out[1]):
+        return out
+    raise TypeError("custom_gradient: %s must return a pair (result, grad_fn) with a "
+                    "callable grad_fn, got %s" % (_name(f), _describe(out)))
+
+
+def _output(value, f):
+    try:
+        return convert_to_tensor(value)
+    except InvalidArgumentError as error:
+        raise InvalidArgumentError("custom_gradient: %s returned a result that is no "
+                                   "tensor: %s" % (_name(f), str(error).split(": ", 1)[-1])
+                                   ) from None
+
+
+def _checked_grad(grad, like, what, f):
+    """A gradient returned by ``grad_fn``: None, or a tensor of ``like``'s shape and dtype."""
+    if grad is None or like._value.dtype.kind != "f":
+        return grad                     # integer inputs get no gradient anyway
+    if not isinstance(grad, Tensor):
+        try:
+            grad = convert_to_tensor(grad, dtype=like.dtype)
+        except (InvalidArgumentError, TypeError) as error:
+            raise InvalidArgumentError(
+                "custom_gradient: the gradient function of %s returned %s for %s: %s"
+                % (_name(f), _describe(grad), what, str(error).split(": ", 1)[-1])) from None
+    if grad._value.shape != like._value.shape or grad._value.dtype != like._value.dtype:
+        raise InvalidArgumentError(
+            "custom_gradient: the gradient function of %s returned a gradient of shape %s "
+            "and dtype %s for %s, which has shape %s and dtype %s; they must match"
+            % (_name(f), tuple(grad._value.shape), grad._value.dtype, what,
+               tuple(like._value.shape), like._value.dtype))
+    return grad
 
 
 def _as_tensor(value):
@@ -124,8 +173,9 @@ def _takes_variables(fn):
         p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
 
-def _backward(f, grad_fn, num_args, positions, variables):
-    name = getattr(f, "__name__", "custom_gradient function")
+def _backward(f, grad_fn, args, positions, variables):
+    name = _name(f)
+    num_args = len(args)
 
     def backward(op, *dys):
         if variables:
@@ -147,7 +197,9 @@ def _backward(f, grad_fn, num_args, positions, variables):
                 "gradient(s) and %d variable gradient(s); expected %d (one per "
                 "argument, None allowed) and %d" % (name, len(arg_grads), len(var_grads),
                                                     num_args, len(variables)))
-        return [arg_grads[i] for i in positions] + var_grads
+        return ([_checked_grad(arg_grads[i], args[i], "argument %d" % i, f) for i in positions]
+                + [_checked_grad(g, v, "variable %s" % v.name, f)
+                   for g, v in zip(var_grads, variables)])
     return backward
 
 

@@ -22,6 +22,8 @@ import functools
 import inspect
 
 from stage1_tensors.convert import convert_to_tensor
+from stage1_tensors.errors import InvalidArgumentError
+from stage1_tensors.ops.error_scope import error_scope
 from stage1_tensors.tensor import Tensor
 
 from .gradient_tape import GradientTape
@@ -63,18 +65,46 @@ def value_and_gradients_function(f, params=None):
     >>> vg(2.0, 5.0)
     (tf.Tensor(10.0, shape=(), dtype=float32), [tf.Tensor(2.0, shape=(), dtype=float32)])
     """
+    return _value_and_gradients(f, params, "value_and_gradients_function")
+
+
+def _value_and_gradients(f, params, api_name):
+    _check_function(f, params, api_name)
+
     @functools.wraps(f)
     def decorated(*args, dy=None, **kwargs):
-        args = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
+        args = [a if isinstance(a, Tensor) else _argument(a, i, api_name)
+                for i, a in enumerate(args)]
         sources = [args[i] for i in _param_indices(f, params, len(args))]
         with GradientTape() as tape:
             tape.watch(sources)
             value = f(*args, **kwargs)
         if value is None:
-            raise ValueError("cannot differentiate %s: it returned None (did it forget "
-                             "to return its result?)" % getattr(f, "__name__", "f"))
-        return value, tape.gradient(value, sources, output_gradients=dy)
+            raise ValueError("%s: cannot differentiate %s: it returned None (did it forget "
+                             "to return its result?)" % (api_name, getattr(f, "__name__", "f")))
+        if not isinstance(value, Tensor) and not isinstance(value, (list, tuple)):
+            raise TypeError("%s: %s must return a Tensor (computed from its arguments), "
+                            "got %r" % (api_name, getattr(f, "__name__", "f"), value))
+        with error_scope(api_name):
+            return value, tape.gradient(value, sources, output_gradients=dy)
     return decorated
+
+
+def _check_function(f, params, api_name):
+    if not callable(f):
+        raise TypeError("%s: f must be a function, got %r" % (api_name, f))
+    if params is not None and (isinstance(params, (str, bytes))
+                               or not hasattr(params, "__iter__")):
+        raise TypeError("%s: params must be a list of argument indices or names, got %r"
+                        % (api_name, params))
+
+
+def _argument(value, index, api_name):
+    try:
+        return convert_to_tensor(value)
+    except InvalidArgumentError as error:
+        raise InvalidArgumentError("%s: argument %d: %s" % (
+            api_name, index, str(error).split(": ", 1)[-1])) from None
 
 
 def gradients_function(f, params=None):
@@ -86,7 +116,7 @@ def gradients_function(f, params=None):
     >>> tf.gradients_function(f)(-3.0)
     [tf.Tensor(-1.0, shape=(), dtype=float32)]
     """
-    value_and_grads = value_and_gradients_function(f, params)
+    value_and_grads = _value_and_gradients(f, params, "gradients_function")
 
     @functools.wraps(f)
     def decorated(*args, **kwargs):

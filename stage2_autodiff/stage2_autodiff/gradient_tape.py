@@ -229,8 +229,8 @@ class GradientTape:
         {'x': tf.Tensor([2. 4. 6.], shape=(3,), dtype=float32)}
         """
         self._start_answer("gradient")
-        unconnected = _unconnected(unconnected_gradients)
-        flat_sources = _check_sources(sources)
+        unconnected = _unconnected(unconnected_gradients, "gradient")
+        flat_sources = _check_sources(sources, "gradient")
         seeds = self._seeds(target, output_gradients)
         source_ids = {id(s) for s in flat_sources}
         release = not self._persistent
@@ -260,9 +260,9 @@ class GradientTape:
                    [0. 4.]], shape=(2, 2), dtype=float32)
         """
         self._start_answer("jacobian")
-        unconnected = _unconnected(unconnected_gradients)
-        flat_sources = _check_sources(sources)
-        target = _as_target(target)
+        unconnected = _unconnected(unconnected_gradients, "jacobian")
+        flat_sources = _check_sources(sources, "jacobian")
+        target = _as_target(target, "jacobian")
         rows = self._rows(target, flat_sources, _one_hot_rows(target))
         results = []
         for s, grads in zip(flat_sources, rows):
@@ -286,8 +286,8 @@ class GradientTape:
         TensorShape([2, 2, 2])
         """
         self._start_answer("batch_jacobian")
-        unconnected = _unconnected(unconnected_gradients)
-        target = _as_target(target)
+        unconnected = _unconnected(unconnected_gradients, "batch_jacobian")
+        target = _as_target(target, "batch_jacobian")
         if not isinstance(source, Tensor):
             raise TypeError("batch_jacobian: source must be one Tensor or Variable, got %s"
                             % type(source).__name__)
@@ -329,16 +329,11 @@ class GradientTape:
                     "per target" % (len(grads), len(targets)))
         seeds = {}
         for t, g in zip(targets, grads):
-            t = _as_target(t)
+            t = _as_target(t, "gradient")
             if g is None:
                 g = ones_for(t)
             else:
-                g = convert_to_tensor(g, dtype=t.dtype) if not isinstance(g, Tensor) else g
-                if g._value.shape != t._value.shape:
-                    raise InvalidArgumentError(
-                        "gradient: output_gradients of shape %s for a target of shape %s;"
-                        " they must have the same shape"
-                        % (tuple(g._value.shape), tuple(t._value.shape)))
+                g = _output_gradient(g, t)
             k = id(t)
             seeds[k] = g if k not in seeds else seeds[k] + g
         return seeds
@@ -355,33 +350,53 @@ class GradientTape:
         return rows
 
 
-def _unconnected(value):
+def _unconnected(value, method):
     if value is UnconnectedGradients.NONE:
         return value
     try:
         return UnconnectedGradients(value)
     except ValueError:
-        raise ValueError("unconnected_gradients must be UnconnectedGradients.NONE or "
-                         ".ZERO ('none' or 'zero'), got %r" % (value,)) from None
+        raise ValueError("%s: unconnected_gradients must be UnconnectedGradients.NONE or "
+                         ".ZERO ('none' or 'zero'), got %r" % (method, value)) from None
 
 
-def _check_sources(sources):
+def _check_sources(sources, method):
     if isinstance(sources, Tensor):
         return [sources]
     flat = nest.flatten(sources)
     for s in flat:
         if not isinstance(s, Tensor):
             raise TypeError(
-                "gradient: sources must be Tensors or Variables (or nested lists, "
-                "tuples or dicts of them), got %r (%s)" % (s, type(s).__name__))
+                "%s: sources must be Tensors or Variables (or nested lists, "
+                "tuples or dicts of them), got %r (%s)" % (method, s, type(s).__name__))
     return flat
 
 
-def _as_target(t):
+def _as_target(t, method):
     if isinstance(t, Tensor):
         return t
-    raise TypeError("gradient: the target must be a Tensor (the result of ops "
-                    "recorded on the tape), got %r (%s)" % (t, type(t).__name__))
+    raise TypeError("%s: the target must be a Tensor (the result of ops "
+                    "recorded on the tape), got %r (%s)" % (method, t, type(t).__name__))
+
+
+def _output_gradient(g, target):
+    """``g`` as the starting gradient of ``target``: its shape and dtype, or an error."""
+    if not isinstance(g, Tensor):
+        try:
+            g = convert_to_tensor(g, dtype=target.dtype)
+        except InvalidArgumentError as error:
+            raise InvalidArgumentError(
+                "gradient: output_gradients %s" % str(error).split(": ", 1)[-1]) from None
+    if g._value.dtype != target._value.dtype:
+        raise InvalidArgumentError(
+            "gradient: output_gradients has dtype %s but its target has %s; they must "
+            "match (convert it with tf.cast)" % (g.dtype.name, target.dtype.name))
+    if g._value.shape != target._value.shape:
+        raise InvalidArgumentError(
+            "gradient: output_gradients of shape %s for a target of shape %s;"
+            " they must have the same shape"
+            % (tuple(g._value.shape), tuple(target._value.shape)))
+    return g
 
 
 def _answer(source, grad, unconnected):

@@ -22,6 +22,8 @@ from stage1_tensors import dtypes as _dtypes
 from stage1_tensors.backends import backend_of
 from stage1_tensors.convert import constant, to_array
 from stage1_tensors.dispatch import execute
+from stage1_tensors.errors import InvalidArgumentError
+from stage1_tensors.ops.array_ops import bool_attr
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor, TensorShape
 
@@ -41,6 +43,11 @@ def _read_variable(xp, value):
 
 
 register_gradient("ReadVariableOp", lambda op, grad: grad)
+
+
+def _reason(error):
+    """An error's message without the name of the function that raised it."""
+    return str(error).split(": ", 1)[-1]
 
 
 class Variable(Tensor):
@@ -67,12 +74,17 @@ class Variable(Tensor):
             initial_value = initial_value()
         # ``constant`` copies arrays and tensors, so the caller cannot change
         # the variable by writing into the array it passed in.
-        self._value = constant(initial_value, dtype=dtype)._value
+        try:
+            self._value = constant(initial_value, dtype=dtype)._value
+        except InvalidArgumentError as error:
+            raise InvalidArgumentError("Variable: " + _reason(error)) from None
+        except TypeError as error:      # a dtype that is no dtype
+            raise TypeError("Variable: " + _reason(error)) from None
         if name is None:
             name = "Variable"
         name = str(name)
         self._name = name if ":" in name else name + ":0"
-        self._trainable = bool(trainable)
+        self._trainable = bool_attr(trainable, "trainable", "Variable")
 
     # --- what it is ------------------------------------------------------------
     @property
@@ -148,8 +160,7 @@ class Variable(Tensor):
             raise TypeError(
                 "Variable %r: %s got a value of dtype %s, but the variable's dtype "
                 "is %s; convert it with tf.cast(value, tf.%s)"
-                % (self._name, method, _dtypes.from_numpy(array.dtype).name,
-                   self.dtype.name, self.dtype.name))
+                % (self._name, method, array.dtype, self.dtype.name, self.dtype.name))
         if array.shape != self._value.shape:
             raise ValueError(
                 "Variable %r: %s got a value of shape %s, but the variable's shape "
