@@ -138,7 +138,11 @@ def _draw(xp, method, shape, dtype, seed, op_name):
     # These helpers are public (initializers and dropout call them), so their
     # arguments get the same checks as the ops' own.
     shape, seed = _shape(shape, op_name), _seed(seed, op_name)
-    dtype = _float_dtype(dtype, op_name)
+    return _generate(xp, method, shape, _float_dtype(dtype, op_name), seed, op_name)
+
+
+def _generate(xp, method, shape, dtype, seed, op_name):
+    """Draws from the generator; the ops' kernels come here with checked attrs."""
     try:
         values = getattr(generator(xp, seed), method)(size=shape, dtype=_draw_dtype(dtype))
     except (MemoryError, ValueError):    # NumPy: "array is too big" or out of memory
@@ -159,12 +163,12 @@ Multinomial = define_op("Multinomial", "random.categorical", inputs=("logits",),
 
 @RandomStandardNormal.kernel
 def _normal(xp, shape, dtype, seed):
-    return _draw(xp, "standard_normal", shape, dtype, seed, "random.normal")
+    return _generate(xp, "standard_normal", shape, dtype, seed, "random.normal")
 
 
 @RandomUniform.kernel
 def _uniform(xp, shape, dtype, seed):
-    return _draw(xp, "random", shape, dtype, seed, "random.uniform")
+    return _generate(xp, "random", shape, dtype, seed, "random.uniform")
 
 
 @RandomUniformInt.kernel
@@ -175,7 +179,7 @@ def _uniform_int(xp, shape, dtype, seed, minval, maxval):
 @TruncatedNormal.kernel
 def _truncated_normal(xp, shape, dtype, seed):
     # Redraw every value farther than two standard deviations out until none is left.
-    values = _draw(xp, "standard_normal", shape, "float64", seed, "random.truncated_normal")
+    values = _generate(xp, "standard_normal", shape, "float64", seed, "random.truncated_normal")
     outside = xp.abs(values) > 2.0
     while bool(outside.any()):
         values[outside] = normal_array(xp, (int(outside.sum()),), "float64", seed)
@@ -187,8 +191,8 @@ def _truncated_normal(xp, shape, dtype, seed):
 def _shuffle(xp, value, seed):
     if value.ndim == 0:
         return value
-    order = xp.argsort(_draw(xp, "random", (value.shape[0],), "float64", seed,
-                             "random.shuffle"))
+    order = xp.argsort(_generate(xp, "random", (value.shape[0],), "float64", seed,
+                                 "random.shuffle"))
     return value[order]
 
 
@@ -196,8 +200,8 @@ def _shuffle(xp, value, seed):
 def _categorical(xp, logits, num_samples, seed, output_dtype):
     # The Gumbel-max trick: argmax(logits + Gumbel noise) samples softmax(logits).
     batch, classes = logits.shape
-    u = _draw(xp, "random", (batch, num_samples, classes), "float64", seed,
-              "random.categorical")
+    u = _generate(xp, "random", (batch, num_samples, classes), "float64", seed,
+                  "random.categorical")
     u = xp.maximum(u, np.finfo(np.float64).tiny)
     noisy = logits[:, None, :].astype(np.float64) - xp.log(-xp.log(u))
     return xp.argmax(noisy, axis=-1).astype(output_dtype)
@@ -300,11 +304,12 @@ def uniform(shape, minval=0, maxval=None, dtype="float32", seed=None, name=None)
     u = execute(RandomUniform, (), {"shape": shape, "dtype": _float_dtype(dtype, op_name),
                                     "seed": seed})
     maxval = 1.0 if maxval is None else maxval
-    for value, what in ((minval, "minval"), (maxval, "maxval")):
-        if not isinstance(value, (Tensor, numbers.Real, np.ndarray)) or isinstance(value, bool):
-            raise InvalidArgumentError("%s: %s must be a number or a tensor, got %r"
-                                       % (op_name, what, value), op=op_name)
     if not _is_default(maxval, 1.0) or not _is_default(minval, 0):
+        for value, what in ((minval, "minval"), (maxval, "maxval")):
+            if not isinstance(value, (Tensor, numbers.Real, np.ndarray)) or isinstance(value,
+                                                                                       bool):
+                raise InvalidArgumentError("%s: %s must be a number or a tensor, got %r"
+                                           % (op_name, what, value), op=op_name)
         with error_scope(op_name):
             u = u * (maxval - minval) + minval
     return u
