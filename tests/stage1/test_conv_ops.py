@@ -1,45 +1,24 @@
 """conv2d, max_pool2d, avg_pool2d and their backprop ops against loop references.
 
-The references below are written the slow, obvious way (a loop over every output
+The references (here and in tests/helpers.py) are written the slow, obvious way (a loop over every output
 pixel) on tiny shapes, independently of the vectorised kernels.
 """
 
-import math
 
 import numpy as np
 import pytest
 
 import stage1_tensors as tf
 from stage1_tensors.errors import InvalidArgumentError
+from tests.helpers import conv_output_and_padding, reference_conv2d, reference_pool
 
 pytestmark = pytest.mark.stage1_task8
 
 
-def _pads(size, k, stride, dilation, padding):
-    span = (k - 1) * dilation + 1
-    if padding == "VALID":
-        return (size - span) // stride + 1, 0, 0
-    out = math.ceil(size / stride)
-    total = max((out - 1) * stride + span - size, 0)
-    return out, total // 2, total - total // 2     # the extra one goes bottom/right
-
-
-def ref_conv2d(x, f, stride, padding, dilation=(1, 1)):
-    n, h, w, c = x.shape
-    kh, kw, _, o = f.shape
-    oh, top, _ = _pads(h, kh, stride[0], dilation[0], padding)
-    ow, left, _ = _pads(w, kw, stride[1], dilation[1], padding)
-    out = np.zeros((n, oh, ow, o))
-    for b in range(n):
-        for i in range(oh):
-            for j in range(ow):
-                for di in range(kh):
-                    for dj in range(kw):
-                        r = i * stride[0] + di * dilation[0] - top
-                        s = j * stride[1] + dj * dilation[1] - left
-                        if 0 <= r < h and 0 <= s < w:
-                            out[b, i, j] += x[b, r, s] @ f[di, dj]
-    return out
+# The forward references live in tests/helpers.py (the stage-3 layer tests use them too).
+_pads = conv_output_and_padding
+ref_conv2d = reference_conv2d
+ref_pool = reference_pool
 
 
 def _pool_windows(x, k, stride, padding):
@@ -52,16 +31,6 @@ def _pool_windows(x, k, stride, padding):
             cols = [s for s in range(j * stride[1] - left, j * stride[1] - left + k[1]) if 0 <= s < w]
             yield i, j, rows, cols
     return oh, ow
-
-
-def ref_pool(x, k, stride, padding, reduce):
-    n, h, w, c = x.shape
-    oh = _pads(h, k[0], stride[0], 1, padding)[0]
-    ow = _pads(w, k[1], stride[1], 1, padding)[0]
-    out = np.zeros((n, oh, ow, c))
-    for i, j, rows, cols in _pool_windows(x, k, stride, padding):
-        out[:, i, j] = reduce(x[:, rows][:, :, cols], axis=(1, 2))
-    return out
 
 
 def ref_max_pool_grad(x, grad, k, stride, padding):
