@@ -1,9 +1,9 @@
 """conv2d, max_pool2d, avg_pool2d and their backprop ops against loop references.
 
-The references (here and in tests/helpers.py) are written the slow, obvious way (a loop over every output
-pixel) on tiny shapes, independently of the vectorised kernels.
+The references (here and in tests/helpers.py) are written the slow, obvious way
+(a loop over every output pixel) on tiny shapes, independently of the vectorised
+kernels.
 """
-
 
 import numpy as np
 import pytest
