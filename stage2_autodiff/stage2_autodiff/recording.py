@@ -159,13 +159,12 @@ def _observe(op, inputs, attrs, outputs):
             if outputs._value.dtype.kind == "f":     # (see _record_on)
                 ids.add(id(outputs))
         return
+    for tape in tapes:
+        if tape._recording:
+            break
     else:
-        for tape in tapes:
-            if tape._recording:
-                break
-        else:
-            if not _local.variable_readers:
-                return
+        if not _local.variable_readers:
+            return
     if op.name not in _NOT_DIFFERENTIABLE:
         record_operation(op.name, inputs, attrs,
                          (outputs,) if type(outputs) is not list else tuple(outputs))
