@@ -34,7 +34,7 @@ from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.tensor import Tensor
 
 from . import nest
-from .backprop import ones_for, reverse_accumulate, zeros_for
+from .backprop import _sum, ones_for, reverse_accumulate, zeros_for
 from .recording import pop_tape, push_tape
 from .variables import Variable
 
@@ -103,7 +103,7 @@ class GradientTape:
         self._records = []      # RecordedOps, in the order they ran
         self._ids = set()       # ids of watched tensors and variables
         self._watched = []      # keeps watched tensors alive, so their ids stay theirs
-        self._reads = {}        # id(variable) -> the snapshot of its last recorded read
+        self._reads = {}        # id(variable) -> snapshots of its reads, oldest first
 
     # --- the context manager -----------------------------------------------------
     def __enter__(self):
@@ -230,9 +230,13 @@ class GradientTape:
         """
         self._start_answer("gradient")
         unconnected = _unconnected(unconnected_gradients, "gradient")
-        flat_sources = _check_sources(sources, "gradient")
+        # The common call, a flat list of variables, skips nest's walk.
+        if type(sources) is list and all(type(s) is Variable for s in sources):
+            flat_sources = sources
+        else:
+            flat_sources = _check_sources(sources, "gradient")
         seeds = self._seeds(target, output_gradients)
-        source_ids = {id(s) for s in flat_sources}
+        keys, source_ids = self._source_keys(flat_sources)
         release = not self._persistent
         # The backward pass itself is not recorded on this tape (outer tapes
         # do record it: that is how higher-order gradients work).
@@ -243,8 +247,10 @@ class GradientTape:
             self._recording = was_recording
         if release:
             self._release()
-        results = [_answer(s, found[id(s)], unconnected) for s in flat_sources]
-        return nest.pack_sequence_as(sources, results)
+        results = [_answer(s, _total(found, k), unconnected)
+                   for s, k in zip(flat_sources, keys)]
+        return results if flat_sources is sources else \
+            nest.pack_sequence_as(sources, results)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
@@ -338,15 +344,27 @@ class GradientTape:
             seeds[k] = g if k not in seeds else seeds[k] + g
         return seeds
 
+    def _source_keys(self, sources):
+        """Where backprop leaves each source's gradient: per source, a tuple of
+        ids (the source's own, and for a variable those of the snapshots its
+        reads gave, see ``recording.py``), and the set of all of them."""
+        reads = self._reads
+        keys = []
+        for s in sources:
+            snapshots = reads.get(id(s))    # (only a variable this tape read has some)
+            keys.append((id(s),) if snapshots is None
+                        else (id(s),) + tuple([id(t) for t in snapshots]))
+        return keys, {k for ks in keys for k in ks}
+
     def _rows(self, target, sources, seeds):
         """Backpropagates each seed in turn; per source, the list of gradients."""
-        source_ids = {id(s) for s in sources}
+        keys, source_ids = self._source_keys(sources)
         rows = [[] for _ in sources]
         with _Paused(self):
             for seed in seeds:
                 found = reverse_accumulate(self._records, {id(target): seed}, source_ids)
-                for row, s in zip(rows, sources):
-                    row.append(found[id(s)])
+                for row, k in zip(rows, keys):
+                    row.append(_total(found, k))
         return rows
 
 
@@ -397,6 +415,18 @@ def _output_gradient(g, target):
             " they must have the same shape"
             % (tuple(g._value.shape), tuple(target._value.shape)))
     return g
+
+
+def _total(found, keys):
+    """The gradient of one source: the sum of what backprop found under its keys
+    (a variable read, assigned and read again has two snapshots), or None."""
+    if len(keys) == 2:                  # (the usual variable: itself and one read)
+        a, b = found[keys[0]], found[keys[1]]
+        return b if a is None else a if b is None else _sum([a, b])
+    grads = [g for g in map(found.__getitem__, keys) if g is not None]
+    if not grads:
+        return None
+    return grads[0] if len(grads) == 1 else _sum(grads)
 
 
 def _answer(source, grad, unconnected):

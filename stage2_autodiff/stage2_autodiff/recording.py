@@ -14,8 +14,11 @@ is how the tape follows the computation forward from its sources.
 
 Variables are special: ``assign`` gives a variable a new array, so the tape must
 remember the array that was *read*. A variable input is therefore replaced by a
-snapshot Tensor sharing its current array, and a ``ReadVariableOp`` record links
-that snapshot back to the variable, so gradients still reach the variable.
+snapshot Tensor sharing its current array, and the tape notes which variable
+each snapshot came from (``tape._reads``: id of the variable -> its snapshots).
+No op is recorded for the read: ``gradient`` adds up the gradients of a
+variable's snapshots itself, which saves a record (forward and backward) per
+variable and step.
 
 >>> import stage2_autodiff as tf
 >>> x = tf.constant(3.0)
@@ -209,26 +212,33 @@ def record_operation(op_type, inputs, attrs, outputs, grad_fn=None):
 
 def _snapshot(tape, variable):
     """``_read_variables`` for a single tape and a single variable: the snapshot
-    the tape sees for ``variable``, recording a ``ReadVariableOp`` if it is new."""
-    key = id(variable)
-    seen = tape._reads.get(key)
-    if seen is not None and seen._value is variable._value:    # not assigned since
-        return seen
+    the tape sees for ``variable``, noted in ``tape._reads`` if it is new."""
+    reads = tape._reads.get(id(variable))
+    if reads is not None and reads[-1]._value is variable._value:  # not assigned since
+        return reads[-1]
     snapshot = wrap(variable._value)
     if tape._watches_variable(variable):
-        tape._records.append(RecordedOp("ReadVariableOp", (variable,), (snapshot,), {}))
-        tape._ids.add(id(snapshot))
-        tape._reads[key] = snapshot
+        _note_read(tape, variable, snapshot, reads)
     return snapshot
+
+
+def _note_read(tape, variable, snapshot, reads):
+    """Remembers that ``snapshot`` is a read of ``variable`` and watches it."""
+    if reads is None:
+        tape._reads[id(variable)] = [snapshot]
+    else:                   # assigned since the last read: a second snapshot
+        reads.append(snapshot)
+    tape._ids.add(id(snapshot))
 
 
 def _read_variables(inputs, tapes):
     """``inputs`` with each variable replaced by a snapshot of its array.
 
-    A variable read again before it changes gives the same snapshot, and no
-    new record: a loop that reads its weights at every step (an RNN) needs one
-    ``ReadVariableOp`` per weight, and the gradients of all the uses add up at
-    that snapshot.
+    A variable read again before it changes gives the same snapshot: a loop
+    that reads its weights at every step (an RNN) has one snapshot per weight,
+    and the gradients of all the uses add up at that snapshot. Nested tapes
+    share snapshots, so an inner tape's gradient, recorded by the outer tape,
+    is a function of the very snapshot the outer tape knows as the variable.
     """
     replaced = []
     readers = _local.variable_readers
@@ -239,21 +249,18 @@ def _read_variables(inputs, tapes):
                 readers[-1].setdefault(key, x)
             snapshot = None
             for tape in tapes:
-                seen = tape._reads.get(key)
-                if seen is not None and seen._value is x._value:  # not assigned since
-                    snapshot = seen
+                reads = tape._reads.get(key)
+                if reads is not None and reads[-1]._value is x._value:  # not assigned since
+                    snapshot = reads[-1]
                     break
             else:
                 snapshot = wrap(x._value)
-            read = None
             for tape in tapes:
-                if tape._recording and tape._reads.get(key) is not snapshot \
-                        and tape._watches_variable(x):
-                    if read is None:
-                        read = RecordedOp("ReadVariableOp", (x,), (snapshot,), {})
-                    tape._records.append(read)
-                    tape._ids.add(id(snapshot))
-                    tape._reads[key] = snapshot
+                if tape._recording:
+                    reads = tape._reads.get(key)
+                    if (reads is None or reads[-1] is not snapshot) \
+                            and tape._watches_variable(x):
+                        _note_read(tape, x, snapshot, reads)
             x = snapshot
         replaced.append(x)
     return tuple(replaced)
