@@ -18,7 +18,7 @@ from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import __all__ as _reduction
 from .ops.unary_ops import *  # noqa: F401,F403
 from .ops.unary_ops import __all__ as _unary
-from .ops.array_ops import where  # noqa: F401  (API.md lists it with the math ops)
+from .ops.gather_ops import where  # noqa: F401  (API.md lists it with the math ops)
 
 # Casts are not math in TensorFlow's namespace: tf.cast lives at the top only.
 _NOT_MATH = {"cast", "saturate_cast"}

@@ -29,7 +29,7 @@ from .convert import convert_to_tensor
 from .dispatch import execute
 from .dtypes import FLOATING
 from .errors import InvalidArgumentError, ResourceExhaustedError
-from .ops.array_ops import dtype_attr, int_attr, shape_attr
+from .ops.attrs import dtype_attr, int_attr, shape_attr
 from .ops.error_scope import error_scope
 from .registry import define_op
 from .tensor import Tensor

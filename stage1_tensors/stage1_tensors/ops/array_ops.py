@@ -1,8 +1,9 @@
-"""Shape ops: reshape, transpose, concatenation, gathering, padding, ...
+"""Shape ops: reshape, transpose, concatenation, splitting, padding, ...
 
-None of these ops computes anything new from the numbers: they move, copy or
-pick elements. Each op's ``check`` explains a bad shape, axis or index in the
-op's own terms before NumPy gets a chance to fail.
+None of these ops computes anything new from the numbers: they move or copy
+elements. Each op's ``check`` explains a bad shape or axis in the op's own terms
+before NumPy gets a chance to fail. Ops that pick elements by index or by mask
+(``gather``, ``scatter_nd``, ``where`` ...) live in ``gather_ops``.
 
 >>> import stage1_tensors as tf
 >>> tf.reshape(tf.range(6), [2, -1])
@@ -14,139 +15,22 @@ TensorShape([2, 2])
 
 import builtins
 import math
-import operator
 
 import numpy as np
 
-from ..backends import backend_of
 from ..dispatch import execute
-from ..dtypes import ALL as ALL_DTYPES
-from ..dtypes import BOOL, INTEGER, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
-from ..tensor import Tensor, TensorShape
-from .error_scope import error_scope
-from .indexing_ops import scatter_add
+from ..tensor import Tensor
+from .attrs import (bool_attr, check_axis, dtype_attr, int_attr,  # noqa: F401
+                    ints_attr, shape_attr, tensor_list)
+# (bool_attr stays importable from here: stage 2's variables.py takes it from this module.)
 
 __all__ = [
     "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack", "unstack",
-    "split", "tile", "broadcast_to", "gather", "gather_nd", "scatter_nd",
-    "unsorted_segment_sum", "one_hot", "identity", "pad", "shape", "size", "rank",
-    "where", "reverse", "slice", "boolean_mask",
+    "split", "tile", "broadcast_to", "identity", "pad", "shape", "size", "rank",
+    "reverse", "slice",
 ]
-
-_INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
-
-
-# --- turning Python-side arguments into attrs -----------------------------------
-def shape_attr(shape, op_name):
-    """A shape argument (list, tuple, TensorShape or 1-D tensor) as a tuple of ints."""
-    if type(shape) is tuple or type(shape) is list or type(shape) is TensorShape:
-        for d in shape:             # the common case, plain ints: no array round trip
-            if type(d) is not int:
-                break
-        else:
-            return tuple(shape)
-    try:
-        if hasattr(shape, "numpy"):
-            shape = shape.numpy()
-        array = np.asarray(shape)
-        if array.dtype.kind not in "iu" and array.size:
-            raise TypeError
-        return tuple(int(d) for d in array.reshape(-1).tolist())
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(
-            "%s: a shape must be a list of ints, got %r" % (op_name, shape),
-            op=op_name) from None
-
-
-def int_attr(value, what, op_name):
-    """An int argument (a Python int, NumPy integer or integer scalar tensor)."""
-    try:
-        if isinstance(value, Tensor):
-            value = value.numpy()
-        if isinstance(value, (builtins.bool, np.bool_)):
-            raise TypeError
-        return operator.index(value)
-    except TypeError:
-        raise InvalidArgumentError(
-            "%s: %s must be an int, got %r" % (op_name, what, value), op=op_name) from None
-
-
-def bool_attr(value, what, op_name):
-    """A flag argument (``keepdims``, ``transpose_a`` ...): anything with one truth value.
-
-    ``True``/``False`` return at once; a tensor or array must hold one element.
-    """
-    if value is True or value is False:
-        return value
-    try:
-        return builtins.bool(value)
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(
-            "%s: %s must be a bool, got %s" % (op_name, what, _describe(value)),
-            op=op_name) from None
-
-
-def tensor_list(values, op_name, what="values"):
-    """A list-of-tensors argument (``concat``, ``stack``, ``add_n``) as a list or tuple.
-
-    Sets and dicts have no order to join in, strings are not tensors: all refused.
-    """
-    if type(values) is list or type(values) is tuple:
-        return values
-    if isinstance(values, (dict, set, frozenset, str, bytes)) or not hasattr(values, "__iter__"):
-        raise InvalidArgumentError(
-            "%s: %s must be a list of tensors, got %s" % (op_name, what, _describe(values)),
-            op=op_name)
-    return list(values)
-
-
-def dtype_attr(value, what, op_name):
-    """A dtype argument (a DType, name, NumPy dtype or Python type) as a ``DType``."""
-    try:
-        return as_dtype(value)
-    except TypeError:
-        raise InvalidArgumentError(
-            "%s: %s must be a dtype, got %s; valid dtypes are %s"
-            % (op_name, what, _describe(value), ", ".join(d.name for d in ALL_DTYPES)),
-            op=op_name) from None
-
-
-def _describe(value):
-    if isinstance(value, Tensor):
-        return "a tensor of shape %s" % (tuple(value.shape),)
-    if isinstance(value, np.ndarray):
-        return "an array of shape %s" % (value.shape,)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def ints_attr(values, what, op_name):
-    """An int or a list of ints as a tuple of ints."""
-    if isinstance(values, Tensor):
-        values = values.numpy()
-    if isinstance(values, np.ndarray):
-        values = values.tolist()
-    if isinstance(values, (list, tuple)):
-        return tuple(int_attr(v, what, op_name) for v in values)
-    return (int_attr(values, what, op_name),)
-
-
-def _check_axis(axis, rank, shape, op_name, extra=0):
-    """Returns ``axis`` made non-negative; ``extra`` widens the range (expand_dims: 1)."""
-    low, high = -rank - extra, rank + extra - 1
-    if not low <= axis <= high:
-        raise InvalidArgumentError(
-            "%s: axis %d is out of range for a tensor of rank %d (shape %s); "
-            "valid axes are %d..%d" % (op_name, axis, rank, tuple(shape), low, high),
-            op=op_name)
-    return axis % (rank + extra) if rank + extra else 0
-
-
-def _host(array):
-    """A NumPy copy of a (possibly CuPy) array, for error messages."""
-    return backend_of(array).to_numpy(array)
 
 
 # --- reshape, transpose, expand_dims, squeeze ------------------------------------
@@ -219,7 +103,7 @@ def transpose(a, perm=None, conjugate=False, name=None):
 
 def _check_expand_dims(values, attrs):
     x = values[0]
-    _check_axis(attrs["axis"], x.ndim, x.shape, "expand_dims", extra=1)
+    check_axis(attrs["axis"], x.ndim, x.shape, "expand_dims", extra=1)
 
 
 ExpandDims = define_op("ExpandDims", "expand_dims", inputs=("input",),
@@ -244,7 +128,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002  (TensorFlow's name)
 def _check_squeeze(values, attrs):
     x, axes = values[0], attrs["axis"]
     for a in axes or ():
-        a = _check_axis(a, x.ndim, x.shape, "squeeze")
+        a = check_axis(a, x.ndim, x.shape, "squeeze")
         if x.shape[a] != 1:
             raise InvalidArgumentError(
                 "squeeze: cannot squeeze axis %d of a tensor of shape %s: its size is "
@@ -279,7 +163,7 @@ def _check_concat(values, attrs):
         raise InvalidArgumentError(
             "concat: cannot concatenate scalars (shape ()); use tf.stack to make a "
             "vector of them", op="concat")
-    axis = _check_axis(attrs["axis"], first.ndim, first.shape, "concat")
+    axis = check_axis(attrs["axis"], first.ndim, first.shape, "concat")
     for i, v in enumerate(values):
         if v.ndim != first.ndim or any(a != b for k, (a, b) in
                                        enumerate(zip(v.shape, first.shape)) if k != axis):
@@ -317,7 +201,7 @@ def concat(values, axis, name="concat"):
 
 def _check_stack(values, attrs):
     first = values[0]
-    _check_axis(attrs["axis"], first.ndim, first.shape, "stack", extra=1)
+    check_axis(attrs["axis"], first.ndim, first.shape, "stack", extra=1)
     for i, v in enumerate(values):
         if v.shape != first.shape:
             raise InvalidArgumentError(
@@ -353,7 +237,7 @@ def _check_unstack(values, attrs):
         raise InvalidArgumentError(
             "unstack: cannot unstack a scalar (shape ()); it has no axis to split",
             op="unstack")
-    axis = _check_axis(attrs["axis"], x.ndim, x.shape, "unstack")
+    axis = check_axis(attrs["axis"], x.ndim, x.shape, "unstack")
     if num is not None and num != x.shape[axis]:
         raise InvalidArgumentError(
             "unstack: num=%d but axis %d of shape %s has size %d"
@@ -385,7 +269,7 @@ def _check_split(values, attrs):
     x = values[0]
     if x.ndim == 0:
         raise InvalidArgumentError("split: cannot split a scalar (shape ())", op="split")
-    axis = _check_axis(attrs["axis"], x.ndim, x.shape, "split")
+    axis = check_axis(attrs["axis"], x.ndim, x.shape, "split")
     size = x.shape[axis]
     if "num_split" in attrs:
         n = attrs["num_split"]
@@ -519,269 +403,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     return execute(BroadcastTo, (input,), {"shape": shape_attr(shape, "broadcast_to")})
 
 
-# --- gathering and scattering -------------------------------------------------------
-def _check_indices(op_name, indices, size, where):
-    """Raises, naming the first bad index, unless every index is in [0, size)."""
-    if indices.size and bool(((indices < 0) | (indices >= size)).any()):
-        host = _host(indices)
-        position = tuple(int(i) for i in np.argwhere((host < 0) | (host >= size))[0])
-        raise InvalidArgumentError(
-            "%s: indices%s = %d is not in [0, %d) (%s)"
-            % (op_name, list(position), host[position], size, where), op=op_name)
-
-
-def _check_gather(values, attrs):
-    params, indices = values
-    batch_dims = attrs["batch_dims"]
-    if not 0 <= batch_dims <= indices.ndim:
-        raise InvalidArgumentError(
-            "gather: batch_dims=%d must be in 0..%d, the rank of indices (shape %s)"
-            % (batch_dims, indices.ndim, tuple(indices.shape)), op="gather")
-    if params.ndim == 0:
-        raise InvalidArgumentError("gather: params must have rank >= 1, got a scalar",
-                                   op="gather")
-    axis = _check_axis(attrs["axis"], params.ndim, params.shape, "gather")
-    if axis < batch_dims or params.shape[:batch_dims] != indices.shape[:batch_dims]:
-        raise InvalidArgumentError(
-            "gather: with batch_dims=%d, axis (%d) must be >= batch_dims and params %s "
-            "and indices %s must share their first %d dimensions"
-            % (batch_dims, attrs["axis"], tuple(params.shape), tuple(indices.shape),
-               batch_dims), op="gather")
-    _check_indices("gather", indices, params.shape[axis],
-                   "axis %d of params with shape %s" % (axis, tuple(params.shape)))
-
-
-GatherV2 = define_op("GatherV2", "gather", inputs=("params", "indices"),
-                     input_dtypes={"indices": _INDEX_DTYPES}, check=_check_gather)
-
-
-@GatherV2.kernel
-def _gather(xp, params, indices, axis, batch_dims):
-    axis = axis % params.ndim
-    if batch_dims == 0:
-        return xp.take(params, indices, axis=axis)
-    # One plain gather per batch entry, on the flattened batch dimensions.
-    batch = params.shape[:batch_dims]
-    p = params.reshape((-1,) + params.shape[batch_dims:])
-    i = indices.reshape((-1,) + indices.shape[batch_dims:])
-    parts = [xp.take(p[b], i[b], axis=axis - batch_dims) for b in builtins.range(p.shape[0])]
-    inner = (params.shape[batch_dims:axis] + indices.shape[batch_dims:]
-             + params.shape[axis + 1:])
-    if not parts:
-        return xp.zeros(batch + inner, dtype=params.dtype)
-    return xp.stack(parts).reshape(batch + inner)
-
-
-def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
-    """Picks slices of ``params`` along ``axis`` at ``indices`` (int32 or int64).
-
-    Out-of-range indices are an error, as on TensorFlow's CPU.
-
-    >>> import stage1_tensors as tf
-    >>> tf.gather([10, 20, 30], [2, 0])
-    tf.Tensor([30 10], shape=(2,), dtype=int32)
-    >>> tf.gather([[1, 2], [3, 4]], [1, 1, 0], axis=1)
-    tf.Tensor([[2 2 1]
-               [4 4 3]], shape=(2, 3), dtype=int32)
-    """
-    batch_dims = int_attr(batch_dims, "batch_dims", "gather")
-    axis = batch_dims if axis is None else int_attr(axis, "axis", "gather")
-    if batch_dims < 0:
-        rank = np.ndim(indices) if not isinstance(indices, Tensor) else indices.ndim
-        batch_dims += rank
-    return execute(GatherV2, (params, indices), {"axis": axis, "batch_dims": batch_dims})
-
-
-def _check_gather_nd(values, attrs):
-    params, indices = values
-    if indices.ndim == 0 or indices.shape[-1] > params.ndim:
-        raise InvalidArgumentError(
-            "gather_nd: the last dimension of indices (shape %s) must be at most the "
-            "rank of params (shape %s): each row of indices addresses params"
-            % (tuple(indices.shape), tuple(params.shape)), op="gather_nd")
-    for k in builtins.range(indices.shape[-1]):
-        _check_indices("gather_nd", indices[..., k], params.shape[k],
-                       "column %d of indices addresses axis %d of params with shape %s"
-                       % (k, k, tuple(params.shape)))
-
-
-GatherNd = define_op("GatherNd", "gather_nd", inputs=("params", "indices"),
-                     input_dtypes={"indices": _INDEX_DTYPES}, check=_check_gather_nd)
-
-
-@GatherNd.kernel
-def _gather_nd(xp, params, indices):
-    depth = indices.shape[-1]
-    if depth == 0:
-        return xp.broadcast_to(params, indices.shape[:-1] + params.shape)
-    return params[tuple(indices[..., k] for k in builtins.range(depth))]
-
-
-def gather_nd(params, indices, batch_dims=0, name=None):
-    """Gathers slices of ``params``: each row of ``indices`` is one multi-index.
-
-    >>> import stage1_tensors as tf
-    >>> tf.gather_nd([[1, 2], [3, 4]], [[1, 0], [0, 1]])
-    tf.Tensor([3 2], shape=(2,), dtype=int32)
-    >>> tf.gather_nd([[1, 2], [3, 4]], [[1]])
-    tf.Tensor([[3 4]], shape=(1, 2), dtype=int32)
-    """
-    if int_attr(batch_dims, "batch_dims", "gather_nd") != 0:
-        raise InvalidArgumentError(
-            "gather_nd: only batch_dims=0 is supported here; fold batch dimensions "
-            "into the index rows instead", op="gather_nd")
-    return execute(GatherNd, (params, indices))
-
-
-def _check_scatter_nd(values, attrs):
-    indices, updates = values
-    shape = attrs["shape"]
-    if indices.ndim == 0 or indices.shape[-1] > len(shape) or any(d < 0 for d in shape):
-        raise InvalidArgumentError(
-            "scatter_nd: the last dimension of indices (shape %s) must be at most the "
-            "rank of the output shape %s" % (tuple(indices.shape), list(shape)),
-            op="scatter_nd")
-    want = indices.shape[:-1] + tuple(shape[indices.shape[-1]:])
-    if updates.shape != want:
-        raise InvalidArgumentError(
-            "scatter_nd: updates must have shape %s (indices.shape[:-1] + "
-            "shape[indices.shape[-1]:]) for indices %s and shape %s, got %s"
-            % (want, tuple(indices.shape), list(shape), tuple(updates.shape)),
-            op="scatter_nd")
-    for k in builtins.range(indices.shape[-1]):
-        _check_indices("scatter_nd", indices[..., k], shape[k],
-                       "column %d of indices addresses axis %d of shape %s"
-                       % (k, k, list(shape)))
-
-
-ScatterNd = define_op("ScatterNd", "scatter_nd", inputs=("indices", "updates"),
-                      input_dtypes={"indices": _INDEX_DTYPES}, check=_check_scatter_nd)
-
-
-@ScatterNd.kernel
-def _scatter_nd(xp, indices, updates, shape):
-    out = xp.zeros(shape, dtype=updates.dtype)
-    depth = indices.shape[-1]
-    index = tuple(indices[..., k] for k in builtins.range(depth))
-    if depth == 0:
-        return out + updates.sum(axis=tuple(builtins.range(indices.ndim - 1)))
-    scatter_add(xp, out, index, updates)
-    return out
-
-
-def scatter_nd(indices, updates, shape, name=None):
-    """Zeros of ``shape`` with ``updates`` added at ``indices`` (repeats add up).
-
-    The reverse of ``gather_nd``.
-
-    >>> import stage1_tensors as tf
-    >>> tf.scatter_nd([[1], [3], [1]], [1.0, 2.0, 3.0], [5])
-    tf.Tensor([0. 4. 0. 2. 0.], shape=(5,), dtype=float32)
-    """
-    return execute(ScatterNd, (indices, updates), {"shape": shape_attr(shape, "scatter_nd")})
-
-
-def _check_segments(values, attrs):
-    data, ids = values
-    n = attrs["num_segments"]
-    if data.shape[:ids.ndim] != ids.shape:
-        raise InvalidArgumentError(
-            "unsorted_segment_sum: segment_ids shape %s must be a prefix of data "
-            "shape %s" % (tuple(ids.shape), tuple(data.shape)), op="unsorted_segment_sum")
-    _check_indices("unsorted_segment_sum", ids, n, "num_segments=%d" % n)
-
-
-UnsortedSegmentSum = define_op(
-    "UnsortedSegmentSum", "unsorted_segment_sum", inputs=("data", "segment_ids"),
-    input_dtypes={"segment_ids": _INDEX_DTYPES}, check=_check_segments)
-
-
-@UnsortedSegmentSum.kernel
-def _unsorted_segment_sum(xp, data, ids, num_segments):
-    out = xp.zeros((num_segments,) + data.shape[ids.ndim:], dtype=data.dtype)
-    scatter_add(xp, out, ids, data)
-    return out
-
-
-def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
-    """Sums the slices of ``data`` that share a segment id (``tf.math`` in TensorFlow).
-
-    ``segment_ids`` must be in [0, num_segments); this is how ``gather``'s
-    gradient adds up the rows it picked.
-
-    >>> import stage1_tensors as tf
-    >>> tf.unsorted_segment_sum([1, 2, 3, 4], [0, 2, 0, 1], num_segments=3)
-    tf.Tensor([4 4 2], shape=(3,), dtype=int32)
-    """
-    return execute(UnsortedSegmentSum, (data, segment_ids),
-                   {"num_segments": int_attr(num_segments, "num_segments",
-                                             "unsorted_segment_sum")})
-
-
-# --- one_hot, identity ----------------------------------------------------------
-def _check_one_hot(values, attrs):
-    indices = values[0]
-    _check_axis(attrs["axis"], indices.ndim, indices.shape, "one_hot", extra=1)
-    if attrs["depth"] < 0:
-        raise InvalidArgumentError("one_hot: depth must be >= 0, got %d" % attrs["depth"],
-                                   op="one_hot")
-
-
-OneHot = define_op("OneHot", "one_hot", inputs=("indices",),
-                   input_dtypes={"indices": (np.dtype(np.uint8),) + _INDEX_DTYPES},
-                   check=_check_one_hot)
-
-
-@OneHot.kernel
-def _one_hot(xp, indices, depth, on_value, off_value, axis, dtype):
-    hot = indices[..., None] == xp.arange(depth, dtype=indices.dtype)
-    on = xp.asarray(on_value, dtype=dtype)
-    off = xp.asarray(off_value, dtype=dtype)
-    out = xp.where(hot, on, off)
-    return xp.moveaxis(out, -1, axis) if axis not in (-1, indices.ndim) else out
-
-
-def _scalar_attr(value, dtype, what):
-    if isinstance(value, Tensor):
-        value = value.numpy()
-    value = np.asarray(value)
-    if value.ndim:
-        raise InvalidArgumentError("one_hot: %s must be a scalar, got shape %s"
-                                   % (what, value.shape), op="one_hot")
-    if np.dtype(dtype).kind in "iub" and value.dtype.kind == "f" and not (
-            np.isfinite(value) and value == int(value)):
-        raise InvalidArgumentError("one_hot: %s=%s does not fit dtype %s"
-                                   % (what, value, np.dtype(dtype)), op="one_hot")
-    return value.astype(dtype).item()
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None,
-            name=None):
-    """A one-hot encoding: ``on_value`` where the new axis equals the index.
-
-    Indices outside [0, depth) give a row of ``off_value``\\ s, as in TensorFlow.
-    The dtype is ``dtype``, else that of ``on_value``/``off_value``, else float32.
-
-    >>> import stage1_tensors as tf
-    >>> tf.one_hot([0, 2, 5], depth=3)
-    tf.Tensor([[1. 0. 0.]
-               [0. 0. 1.]
-               [0. 0. 0.]], shape=(3, 3), dtype=float32)
-    """
-    if dtype is None:
-        from ..convert import convert_to_tensor
-        given = on_value if on_value is not None else off_value
-        with error_scope("one_hot"):
-            dtype = "float32" if given is None else convert_to_tensor(given).dtype
-    dtype = dtype_attr(dtype, "dtype", "one_hot")._np
-    on = _scalar_attr(1 if on_value is None else on_value, dtype, "on_value")
-    off = _scalar_attr(0 if off_value is None else off_value, dtype, "off_value")
-    return execute(OneHot, (indices,), {
-        "depth": int_attr(depth, "depth", "one_hot"), "on_value": on, "off_value": off,
-        "axis": -1 if axis is None else int_attr(axis, "axis", "one_hot"),
-        "dtype": dtype.name})
-
-
+# --- identity ---------------------------------------------------------------
 Identity = define_op("Identity", "identity", inputs=("input",))
 
 
@@ -933,49 +555,10 @@ def rank(input, name=None):  # noqa: A002
     return execute(Rank, (input,))
 
 
-# --- where, reverse, slice, boolean_mask --------------------------------------------
-Where = define_op("Where", "where", inputs=("condition",))
-
-
-@Where.kernel
-def _where(xp, condition):
-    return xp.argwhere(condition).astype(np.int64)
-
-
-SelectV2 = define_op("SelectV2", "where", inputs=("condition", "t", "e"),
-                     input_dtypes={"condition": BOOL})
-
-
-@SelectV2.kernel
-def _select(xp, condition, t, e):
-    return xp.where(condition, t, e)
-
-
-def where(condition, x=None, y=None, name=None):
-    """With ``x`` and ``y``: ``x`` where ``condition`` is True, else ``y`` (broadcasting).
-
-    With only ``condition``: the coordinates of its True (non-zero) elements, as an
-    int64 tensor of shape ``[count, rank]``.
-
-    >>> import stage1_tensors as tf
-    >>> tf.where([True, False, True], [1, 2, 3], [-1, -2, -3])
-    tf.Tensor([ 1 -2  3], shape=(3,), dtype=int32)
-    >>> tf.where([[True, False], [False, True]])
-    tf.Tensor([[0 0]
-               [1 1]], shape=(2, 2), dtype=int64)
-    """
-    if x is None and y is None:
-        return execute(Where, (condition,))
-    if x is None or y is None:
-        raise InvalidArgumentError(
-            "where: give both x and y (to select) or neither (to find coordinates), "
-            "not just one of them", op="where")
-    return execute(SelectV2, (condition, x, y))
-
-
+# --- reverse, slice ---------------------------------------------------------------
 def _check_reverse(values, attrs):
     x, axes = values[0], attrs["axis"]
-    normal = [_check_axis(a, x.ndim, x.shape, "reverse") for a in axes]
+    normal = [check_axis(a, x.ndim, x.shape, "reverse") for a in axes]
     if len(set(normal)) != len(normal):
         raise InvalidArgumentError("reverse: axis %s names an axis twice" % list(axes),
                                    op="reverse")
@@ -1033,33 +616,3 @@ def slice(input_, begin, size, name=None):  # noqa: A001  (TensorFlow's name)
     return execute(Slice, (input_,), {"begin": shape_attr(begin, "slice"),
                                       "size": shape_attr(size, "slice")})
 
-
-def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
-    """The elements (or slices) of ``tensor`` where the boolean ``mask`` is True.
-
-    ``mask``'s shape must match ``tensor.shape[axis:axis + mask.ndim]``. Built from
-    ``reshape``, ``where`` and ``gather``, so it needs no gradient of its own.
-
-    >>> import stage1_tensors as tf
-    >>> tf.boolean_mask([[1, 2], [3, 4], [5, 6]], [True, False, True])
-    tf.Tensor([[1 2]
-               [5 6]], shape=(2, 2), dtype=int32)
-    """
-    from ..convert import convert_to_tensor
-    with error_scope("boolean_mask"):
-        tensor, mask = convert_to_tensor(tensor), convert_to_tensor(mask)
-        if mask.dtype != "bool":
-            raise InvalidArgumentError("boolean_mask: mask must be bool, got %s"
-                                       % mask.dtype.name, op="boolean_mask")
-        axis = 0 if axis is None else int_attr(axis, "axis", "boolean_mask")
-        axis = _check_axis(axis, tensor.ndim, tensor.shape, "boolean_mask") \
-            if tensor.ndim else axis
-        k = mask.ndim
-        dims = tuple(tensor.shape)
-        if k == 0 or tuple(dims[axis:axis + k]) != tuple(mask.shape):
-            raise InvalidArgumentError(
-                "boolean_mask: mask shape %s must match tensor shape %s at axes %d..%d"
-                % (tuple(mask.shape), dims, axis, axis + k - 1), op="boolean_mask")
-        flat = reshape(tensor, dims[:axis] + (-1,) + dims[axis + k:])
-        picked = reshape(where(reshape(mask, [-1])), [-1])
-        return gather(flat, picked, axis=axis)

@@ -22,7 +22,7 @@ from ..dtypes import FLOATING, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
-from .array_ops import int_attr, shape_attr
+from .attrs import int_attr, shape_attr
 
 __all__ = ["zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range",
            "linspace"]

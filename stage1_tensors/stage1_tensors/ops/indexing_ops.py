@@ -25,6 +25,7 @@ from ..dispatch import execute
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
+from .attrs import shape_attr
 
 __all__ = ["getitem", "strided_slice_grad"]
 
@@ -260,7 +261,6 @@ def strided_slice_grad(dy, shape, key):
     >>> strided_slice_grad(tf.constant([1.0, 2.0]), (4,), slice(1, 3))
     tf.Tensor([0. 1. 2. 0.], shape=(4,), dtype=float32)
     """
-    from .array_ops import shape_attr
     return execute(StridedSliceGrad, (dy,), {"shape": shape_attr(shape, "strided_slice_grad"),
                                              "key": key if _is_normalized(key)
                                              else normalize_key(key)})

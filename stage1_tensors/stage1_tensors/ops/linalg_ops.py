@@ -21,7 +21,7 @@ from ..dispatch import execute
 from ..dtypes import NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
-from .array_ops import bool_attr
+from .attrs import bool_attr
 from .error_scope import error_scope
 
 __all__ = ["matmul", "einsum", "tensordot"]

@@ -15,7 +15,7 @@ from ..dispatch import execute
 from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
-from .array_ops import bool_attr, tensor_list
+from .attrs import bool_attr, tensor_list
 from .error_scope import error_scope
 
 __all__ = [
