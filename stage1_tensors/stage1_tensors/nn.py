@@ -12,6 +12,8 @@ from .ops.conv_ops import *  # noqa: F401,F403
 from .ops.conv_ops import __all__ as _conv
 from .ops.nn_ops import *  # noqa: F401,F403
 from .ops.nn_ops import __all__ as _nn
+from .ops.pooling_ops import *  # noqa: F401,F403
+from .ops.pooling_ops import __all__ as _pooling
 from .ops.unary_ops import sigmoid, tanh  # noqa: F401
 
-__all__ = sorted(set(_conv) | set(_nn) | {"sigmoid", "tanh"})
+__all__ = sorted(set(_conv) | set(_nn) | set(_pooling) | {"sigmoid", "tanh"})

@@ -15,7 +15,7 @@ tf.Tensor([[2 3]
 import numpy as np
 
 from ..dispatch import execute
-from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC
+from ..dtypes import ALL_NUMPY, BOOL, INTEGER, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 

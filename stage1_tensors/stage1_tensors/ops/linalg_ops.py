@@ -15,8 +15,6 @@ tf.Tensor([[19 22]
 
 import string
 
-import numpy as np
-
 from ..dispatch import execute
 from ..dtypes import NUMERIC
 from ..errors import InvalidArgumentError

@@ -1,7 +1,7 @@
-"""Gradients of convolution and pooling (``stage1_tensors/ops/conv_ops.py``).
+"""Gradients of convolution (``stage1_tensors/ops/conv_ops.py``).
 
 The backward passes are stage-1 ops themselves (``conv2d_backprop_input``,
-``max_pool_grad``, ...), so these rules are one or two calls each, and the
+``conv2d_backprop_filter``), so these rules are one or two calls each, and the
 backward ops have rules of their own here: gradients of gradients work, and a
 GPU runs them with the same kernels.
 
@@ -44,12 +44,6 @@ def _conv_args(op):
                 dilations=list(op.get_attr("dilations")))
 
 
-def _pool_args(op):
-    return dict(ksize=list(op.get_attr("ksize")), strides=list(op.get_attr("strides")),
-                padding=op.get_attr("padding"), data_format=op.get_attr("data_format"))
-
-
-# --- convolution -------------------------------------------------------------------
 @RegisterGradient("Conv2D")
 def _conv2d_grad(op, grad):
     x, filters = op.inputs
@@ -76,33 +70,3 @@ def _conv2d_backprop_filter_grad(op, grad):
     args = _conv_args(op)
     return (tf.nn.conv2d_backprop_input(tuple(x.shape), grad, dy, **args),
             tf.nn.conv2d(x, grad, **args))
-
-
-# --- pooling ---------------------------------------------------------------------------
-@RegisterGradient("MaxPool")
-def _max_pool_grad(op, grad):
-    return tf.nn.max_pool_grad(op.inputs[0], op.outputs[0], grad, **_pool_args(op))
-
-
-@RegisterGradient("MaxPoolGrad")
-def _max_pool_grad_grad(op, grad):
-    # Which cell won each window is piecewise constant in the pooled input: the
-    # gradient reaches only ``grad``, read back at the winners.
-    x, y, _ = op.inputs
-    return None, None, tf.nn.max_pool_grad_grad(x, y, grad, **_pool_args(op))
-
-
-@RegisterGradient("MaxPoolGradGrad")
-def _max_pool_grad_grad_grad(op, grad):
-    x, y, _ = op.inputs
-    return None, None, tf.nn.max_pool_grad(x, y, grad, **_pool_args(op))
-
-
-@RegisterGradient("AvgPool")
-def _avg_pool_grad(op, grad):
-    return tf.nn.avg_pool_grad(tuple(op.inputs[0].shape), grad, **_pool_args(op))
-
-
-@RegisterGradient("AvgPoolGrad")
-def _avg_pool_grad_grad(op, grad):
-    return tf.nn.avg_pool2d(grad, **_pool_args(op))
