@@ -8,6 +8,8 @@ re-exported here, as TensorFlow does.
 (tf.Tensor([0. 1.], shape=(2,), dtype=float32), tf.Tensor(0.5, shape=(), dtype=float32))
 """
 
+from .ops.activation_ops import *  # noqa: F401,F403
+from .ops.activation_ops import __all__ as _activations
 from .ops.conv_ops import *  # noqa: F401,F403
 from .ops.conv_ops import __all__ as _conv
 from .ops.nn_ops import *  # noqa: F401,F403
@@ -16,4 +18,5 @@ from .ops.pooling_ops import *  # noqa: F401,F403
 from .ops.pooling_ops import __all__ as _pooling
 from .ops.unary_ops import sigmoid, tanh  # noqa: F401
 
-__all__ = sorted(set(_conv) | set(_nn) | set(_pooling) | {"sigmoid", "tanh"})
+__all__ = sorted(set(_activations) | set(_conv) | set(_nn) | set(_pooling)
+                 | {"sigmoid", "tanh"})

@@ -200,9 +200,9 @@ def test_composite_gradients(rng):
 
 
 def test_every_nn_op_has_a_gradient_rule():
-    from stage1_tensors.ops import conv_ops, nn_ops, pooling_ops
+    from stage1_tensors.ops import activation_ops, conv_ops, nn_ops, pooling_ops
     from stage2_autodiff.registry import is_differentiable
-    for module in (nn_ops, conv_ops, pooling_ops):
+    for module in (activation_ops, nn_ops, conv_ops, pooling_ops):
         for value in vars(module).values():
             if type(value).__name__ == "Op":
                 assert is_differentiable(value.name), value.name

@@ -62,6 +62,17 @@ def int_attr(value, what, op_name):
             "%s: %s must be an int, got %r" % (op_name, what, value), op=op_name) from None
 
 
+def float_attr(value, what, op_name):
+    """A number argument (``alpha``, ``epsilon`` ...) as a Python float."""
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            "%s: %s must be a number, got %r" % (op_name, what, value), op=op_name) from None
+
+
 def bool_attr(value, what, op_name):
     """A flag argument (``keepdims``, ``transpose_a`` ...): anything with one truth value.
 
