@@ -78,6 +78,13 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
         if len(inputs) == 1:                    # (most ops: no tuple to build)
             if id(inputs[0]) not in reach:
                 continue
+        elif len(inputs) == 2:                  # (binary ops: no loop either)
+            if id(inputs[0]) in reach:
+                record.skip_input_indices = () if id(inputs[1]) in reach else (1,)
+            elif id(inputs[1]) in reach:
+                record.skip_input_indices = (0,)
+            else:
+                continue
         else:
             skip = ()
             for j, x in enumerate(inputs):
@@ -94,9 +101,10 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
     if release:
         records.clear()
 
-    # The gradient contributions to each tensor, in a list: a tensor used n
-    # times gets n of them, summed in one add_n when its own op is reached.
-    grads = {k: [g] for k, g in seeds.items() if k in reach}
+    # The gradient contributions to each tensor: a tensor used once has its
+    # gradient here as is (most tensors: no list to make); one used n times
+    # gets a list of n, summed in one add_n when its own op is reached.
+    grads = {k: g for k, g in seeds.items() if k in reach}
     get_rule = _GRADIENTS.get
     while on_path:
         record = on_path.pop()          # (which also releases it, if asked)
@@ -108,10 +116,11 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
                 if g is None:
                     continue
             else:                               # (_take, inlined for speed)
-                contributions = grads.pop(k, None)
-                if contributions is None:
+                g = grads.pop(k, None)
+                if g is None:
                     continue
-                g = contributions[0] if len(contributions) == 1 else _sum(contributions)
+                if type(g) is list:
+                    g = _sum(g)
             fn = record.grad_fn or get_rule(record.type) or gradient_function(record.type)
             in_grads = fn(record, g)
         else:
@@ -132,11 +141,13 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
             if type(g) is not Tensor or g._value.shape != x._value.shape:
                 g = _checked(record, j, x, g)
             k = id(x)
-            contributions = grads.get(k)
-            if contributions is None:
-                grads[k] = [g]
+            earlier = grads.get(k)
+            if earlier is None:
+                grads[k] = g
+            elif type(earlier) is list:
+                earlier.append(g)
             else:
-                contributions.append(g)
+                grads[k] = [earlier, g]
     return {k: _take(grads, k, source_ids) for k in source_ids}
 
 
@@ -144,12 +155,12 @@ def _take(grads, k, source_ids):
     """The total gradient of tensor ``k`` (None if it has none). All its
     contributions are in by now; a source's stays in ``grads`` (it is an
     answer), any other tensor's is released: nothing needs it again."""
-    contributions = grads.get(k) if k in source_ids else grads.pop(k, None)
-    if contributions is None:
-        return None
-    if len(contributions) > 1:
-        contributions[:] = [_sum(contributions)]
-    return contributions[0]
+    g = grads.get(k) if k in source_ids else grads.pop(k, None)
+    if type(g) is list:
+        g = _sum(g)
+        if k in source_ids:
+            grads[k] = g            # (asked again: summed once)
+    return g
 
 
 def _sum(contributions):
