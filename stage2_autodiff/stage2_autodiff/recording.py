@@ -93,6 +93,16 @@ class _ThreadTapes(threading.local):
     def __init__(self):
         self.tapes = []         # this thread's active tapes, innermost last
         self.variable_readers = []  # dicts collecting variables read (custom_gradient)
+        self.single = None      # the tape, when the observer's short path applies
+
+
+def _set_single():
+    # The observer's short path (one tape, no custom_gradient collecting
+    # reads) is decided here, when tapes come and go, rather than on every op:
+    # a thread-local attribute costs ~50 ns to read.
+    local = _local
+    local.single = local.tapes[0] if len(local.tapes) == 1 \
+        and not local.variable_readers else None
 
 
 _local = _ThreadTapes()
@@ -109,6 +119,7 @@ def push_tape(tape):
     """Makes ``tape`` record this thread's ops (installs the observer if needed)."""
     global _active
     _local.tapes.append(tape)
+    _set_single()
     with _lock:
         _active += 1
         if _active == 1:
@@ -125,6 +136,7 @@ def pop_tape(tape):
             break
     else:
         return
+    _set_single()
     with _lock:
         _active -= 1
         if _active == 0:
@@ -135,19 +147,15 @@ def _observe(op, inputs, attrs, outputs):
     # Called after every op of every thread while any tape exists, so it
     # returns as early as it can: no tape in this thread, or none recording
     # (and no custom_gradient collecting the variables its function reads).
-    tapes = _local.tapes
-    if not tapes:
-        return
-    if len(tapes) == 1 and not _local.variable_readers:
+    tape = _local.single
+    if tape is not None:
         # The common case, one tape and no custom_gradient, takes a short
         # path: this runs for every op, so every step it saves counts.
-        tape = tapes[0]
         if not tape._recording or op.name in _NOT_DIFFERENTIABLE:
             return
         for x in inputs:
             if type(x) is not Tensor and isinstance(x, Variable):
-                inputs = tuple([_snapshot(tape, x) if isinstance(x, Variable) else x
-                                for x in inputs])
+                inputs = _snapshots(tape, inputs)
                 break
         ids = tape._ids
         for x in inputs:
@@ -161,6 +169,9 @@ def _observe(op, inputs, attrs, outputs):
             tape._records.append(RecordedOp(op.name, inputs, (outputs,), attrs))
             if outputs._value.dtype.kind == "f":     # (see _record_on)
                 ids.add(id(outputs))
+        return
+    tapes = _local.tapes
+    if not tapes:
         return
     for tape in tapes:
         if tape._recording:
@@ -222,6 +233,21 @@ def _snapshot(tape, variable):
     return snapshot
 
 
+def _snapshots(tape, inputs):
+    """``inputs`` with each variable replaced by ``tape``'s snapshot of it."""
+    reads = tape._reads
+    replaced = []
+    for x in inputs:
+        if type(x) is not Tensor and isinstance(x, Variable):
+            # A weight read again, unassigned (every step of an RNN), reuses
+            # its snapshot; this test is _snapshot's first, without the call.
+            seen = reads.get(id(x))
+            x = seen[-1] if seen is not None and seen[-1]._value is x._value \
+                else _snapshot(tape, x)
+        replaced.append(x)
+    return tuple(replaced)
+
+
 def _note_read(tape, variable, snapshot, reads):
     """Remembers that ``snapshot`` is a read of ``variable`` and watches it."""
     if reads is None:
@@ -280,9 +306,11 @@ class paused_tapes:
             t._recording = False
         self.reads = {}
         _local.variable_readers.append(self.reads)
+        _set_single()
         return self.reads
 
     def __exit__(self, *exc):
         _local.variable_readers.pop()
+        _set_single()
         for t, was in self._saved:
             t._recording = was
