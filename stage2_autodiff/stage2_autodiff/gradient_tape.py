@@ -230,9 +230,12 @@ class GradientTape:
         """
         self._start_answer("gradient")
         unconnected = _unconnected(unconnected_gradients, "gradient")
-        # The common call, a flat list of variables, skips nest's walk.
-        if type(sources) is list and all(type(s) is Variable for s in sources):
-            flat_sources = sources
+        flat_sources = sources
+        if type(sources) is list:       # (the common call: a flat list of variables
+            for s in sources:           # skips nest's walk and its checks)
+                if type(s) is not Variable:
+                    flat_sources = _check_sources(sources, "gradient")
+                    break
         else:
             flat_sources = _check_sources(sources, "gradient")
         seeds = self._seeds(target, output_gradients)
@@ -247,8 +250,7 @@ class GradientTape:
             self._recording = was_recording
         if release:
             self._release()
-        results = [_answer(s, _total(found, k), unconnected)
-                   for s, k in zip(flat_sources, keys)]
+        results = [_answer(s, found, k, unconnected) for s, k in zip(flat_sources, keys)]
         return results if flat_sources is sources else \
             nest.pack_sequence_as(sources, results)
 
@@ -349,12 +351,22 @@ class GradientTape:
         ids (the source's own, and for a variable those of the snapshots its
         reads gave, see ``recording.py``), and the set of all of them."""
         reads = self._reads
-        keys = []
+        keys, ids = [], set()
         for s in sources:
-            snapshots = reads.get(id(s))    # (only a variable this tape read has some)
-            keys.append((id(s),) if snapshots is None
-                        else (id(s),) + tuple([id(t) for t in snapshots]))
-        return keys, {k for ks in keys for k in ks}
+            k = id(s)
+            ids.add(k)
+            snapshots = reads.get(k)        # (only a variable this tape read has some)
+            if snapshots is None:
+                keys.append((k,))
+            elif len(snapshots) == 1:       # (the usual variable: one read)
+                k1 = id(snapshots[0])
+                ids.add(k1)
+                keys.append((k, k1))
+            else:
+                more = [id(t) for t in snapshots]
+                ids.update(more)
+                keys.append((k, *more))
+        return keys, ids
 
     def _rows(self, target, sources, seeds):
         """Backpropagates each seed in turn; per source, the list of gradients."""
@@ -429,7 +441,9 @@ def _total(found, keys):
     return grads[0] if len(grads) == 1 else _sum(grads)
 
 
-def _answer(source, grad, unconnected):
+def _answer(source, found, keys, unconnected):
+    """What ``gradient`` answers for ``source``."""
+    grad = _total(found, keys)
     if source._value.dtype.kind != "f":
         return None                         # integers and bools have no gradient
     if grad is None:
