@@ -220,6 +220,28 @@ def _convert_per_input(op, items):
             "%s: expected %d inputs (%s), got %d"
             % (op.api_name, len(op.inputs), ", ".join(op.inputs), len(items)),
             op=op.api_name)
+    try:
+        values = [x._value for x in items]     # all Tensors: nothing to convert
+    except AttributeError:
+        values = _convert_each(op, items)
+    shared_values = [v for v, spec in zip(values, op.specs) if spec is None]
+    if any(v.dtype != shared_values[0].dtype for v in shared_values):
+        raise _dtype_mismatch(op, shared_values,
+                              [n for n, spec in zip(op.inputs, op.specs) if spec is None])
+    for name, v, spec in zip(op.inputs, values, op.specs):
+        allowed = op.dtypes if spec is None else spec
+        if v.dtype not in allowed:
+            raise _dtype_not_allowed(op, name, v.dtype, allowed)
+    if not values:
+        return default_backend(), values
+    _check_devices(op, values)
+    return backend_of(values[0]), values
+
+
+def _convert_each(op, items):
+    """Arrays for an op whose inputs have their own dtypes (``where``'s bool
+    condition, ``gather``'s integer indices): the ``T`` inputs convert as a
+    group, the others alone, and Python values join the tensors' device."""
     anchor = _anchor(items)
     backend = backend_of(anchor) if anchor is not None else default_backend()
     shared_items = [x for x, spec in zip(items, op.specs) if spec is None]
@@ -234,18 +256,7 @@ def _convert_per_input(op, items):
         if backend is not NUMPY and v is not x and not isinstance(x, Tensor):
             v = backend.xp.asarray(v)
         values.append(v)
-    shared_values = [v for v, spec in zip(values, op.specs) if spec is None]
-    if any(v.dtype != shared_values[0].dtype for v in shared_values):
-        raise _dtype_mismatch(op, shared_values,
-                              [n for n, spec in zip(op.inputs, op.specs) if spec is None])
-    for name, v, spec in zip(op.inputs, values, op.specs):
-        allowed = op.dtypes if spec is None else spec
-        if v.dtype not in allowed:
-            raise _dtype_not_allowed(op, name, v.dtype, allowed)
-    if not values:
-        return default_backend(), values
-    _check_devices(op, values)
-    return backend_of(values[0]), values
+    return values
 
 
 def _dtype_mismatch(op, values, names=None):
@@ -266,6 +277,12 @@ def _dtype_not_allowed(op, name, dtype, allowed):
 
 
 def _check_devices(op, values):
+    # NumPy arrays all live on the one CPU: only other arrays need a closer look.
+    for v in values:
+        if _BY_TYPE.get(type(v)) is not NUMPY:
+            break
+    else:
+        return
     devices = {backend_of(v).device_name(v) if backend_of(v) else type(v).__name__
                for v in values}
     if len(devices) > 1:
