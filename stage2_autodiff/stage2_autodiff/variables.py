@@ -23,7 +23,7 @@ from stage1_tensors.backends import backend_of
 from stage1_tensors.convert import constant, to_array
 from stage1_tensors.dispatch import execute
 from stage1_tensors.errors import InvalidArgumentError
-from stage1_tensors.ops.array_ops import bool_attr
+from stage1_tensors.ops.attrs import bool_attr
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor, TensorShape
 

@@ -22,9 +22,8 @@ from ..dispatch import execute
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
-from .attrs import (bool_attr, check_axis, dtype_attr, int_attr,  # noqa: F401
-                    ints_attr, shape_attr, tensor_list)
-# (bool_attr stays importable from here: stage 2's variables.py takes it from this module.)
+from .attrs import (check_axis, dtype_attr, int_attr, ints_attr, shape_attr,
+                    tensor_list)
 
 __all__ = [
     "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack", "unstack",
