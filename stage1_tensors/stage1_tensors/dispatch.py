@@ -28,7 +28,7 @@ Two extension points let later stages hook in without editing this file:
 
 import contextlib
 
-from . import backends, convert
+from . import convert
 from .errors import (InternalError, InvalidArgumentError, OpError,
                      ResourceExhaustedError, UnimplementedError)
 from .tensor import Tensor
