@@ -138,12 +138,15 @@ def op_inputs(op, inputs):
     # device, or a tensor and a Python number (``1.0 - y``, ``x * 2``): this is
     # the per-op price of eager execution, so it stays short. Anything unusual
     # falls through to the careful path, which also writes the error messages.
-    if op.all_same_dtype and not op.variadic:
+    if op.fixed_same_dtype:
         try:
             if len(inputs) == 2:
                 x, y = inputs
                 tx, ty = type(x), type(y)
-                if tx is float or tx is int:
+                if tx is Tensor and ty is Tensor:
+                    xv = x._value
+                    yv = y._value
+                elif tx is float or tx is int:
                     yv = y._value
                     xv = _number_like(x, yv)
                 elif ty is float or ty is int:

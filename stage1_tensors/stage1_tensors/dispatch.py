@@ -28,7 +28,7 @@ Two extension points let later stages hook in without editing this file:
 
 import contextlib
 
-from . import convert
+from .convert import op_inputs
 from .errors import (InternalError, InvalidArgumentError, OpError,
                      ResourceExhaustedError, UnimplementedError)
 from .tensor import Tensor
@@ -65,7 +65,7 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
     """
     if _redirects:
         return _redirects[-1](op, inputs, attrs)
-    backend, values = convert.op_inputs(op, inputs)
+    backend, values = op_inputs(op, inputs)
     if op.check is not None:
         op.check(values, attrs)
     try:

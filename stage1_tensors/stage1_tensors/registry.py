@@ -38,7 +38,7 @@ class Op:
 
     __slots__ = ("name", "api_name", "inputs", "dtypes", "input_dtypes",
                  "variadic", "kernels", "check", "num_outputs", "specs",
-                 "all_same_dtype", "__weakref__")
+                 "all_same_dtype", "fixed_same_dtype", "__weakref__")
 
     def __init__(self, name, api_name, inputs, dtypes, input_dtypes, variadic,
                  check, num_outputs):
@@ -55,6 +55,8 @@ class Op:
         # Per input: None when it shares T, else its own allowed dtypes.
         self.specs = tuple(input_dtypes.get(n) for n in inputs)
         self.all_same_dtype = variadic or not input_dtypes
+        # A fixed number of inputs that all share T: the dispatcher's fast path.
+        self.fixed_same_dtype = not variadic and not input_dtypes
 
     def kernel(self, fn=None, device="any"):
         """Registers ``fn(xp, *values, **attrs)`` as this op's kernel on ``device``.
