@@ -77,3 +77,15 @@ def reference_pool(x, ksize, strides, padding, reduce):
             window = x[:, max(r0, 0):r0 + ksize[0], max(c0, 0):c0 + ksize[1]]
             out[:, i, j] = reduce(window, axis=(1, 2))
     return out
+
+
+# --- gradients -------------------------------------------------------------------------
+
+def gradient_at(fn, x):
+    """The tape's gradient of ``fn`` at ``x`` (a constant made from ``x`` and watched)."""
+    import stage2_autodiff as tf
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x)
+    return tape.gradient(y, x)

@@ -5,6 +5,7 @@ import pytest
 
 import stage2_autodiff as tf
 from stage2_autodiff.testing import check_gradients
+from tests.helpers import gradient_at
 
 pytestmark = pytest.mark.stage2_task4
 
@@ -30,34 +31,26 @@ def test_reductions_first_and_second_order(rng, name, fn, shape, axis, keepdims)
                     rtol=1e-4, atol=1e-6)
 
 
-def _grad(fn, x):
-    x = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = fn(x)
-    return tape.gradient(y, x)
-
-
 def test_reduce_max_ties_share_the_gradient_equally():
-    g = _grad(lambda x: tf.reduce_max(x, axis=1), [[3.0, 1.0, 3.0], [2.0, 2.0, 2.0]])
+    g = gradient_at(lambda x: tf.reduce_max(x, axis=1), [[3.0, 1.0, 3.0], [2.0, 2.0, 2.0]])
     np.testing.assert_allclose(g.numpy(), [[0.5, 0, 0.5], [1 / 3, 1 / 3, 1 / 3]])
-    g = _grad(tf.reduce_min, [1.0, 1.0, 4.0])
+    g = gradient_at(tf.reduce_min, [1.0, 1.0, 4.0])
     np.testing.assert_allclose(g.numpy(), [0.5, 0.5, 0])
 
 
 def test_reduce_prod_gradient_with_zeros():
-    g = _grad(lambda x: tf.reduce_prod(x, axis=1),
+    g = gradient_at(lambda x: tf.reduce_prod(x, axis=1),
               [[2.0, 0.0, 3.0], [0.0, 0.0, 5.0], [1.0, 2.0, 4.0]])
     np.testing.assert_allclose(g.numpy(), [[0, 6, 0], [0, 0, 0], [8, 4, 2]])
 
 
 def test_reduce_logsumexp_gradient_is_the_softmax():
-    g = _grad(tf.reduce_logsumexp, [1000.0, 1000.0])
+    g = gradient_at(tf.reduce_logsumexp, [1000.0, 1000.0])
     np.testing.assert_allclose(g.numpy(), [0.5, 0.5], rtol=1e-4)     # float32
 
 
 def test_reduce_mean_gradient_divides_by_the_count():
-    g = _grad(lambda x: tf.reduce_mean(x, axis=0), np.ones((4, 2)))
+    g = gradient_at(lambda x: tf.reduce_mean(x, axis=0), np.ones((4, 2)))
     np.testing.assert_allclose(g.numpy(), np.full((4, 2), 0.25))
 
 
@@ -78,7 +71,7 @@ def test_add_n(rng, count):
 
 
 def test_a_value_used_twice_in_add_n_gets_both_contributions():
-    g = _grad(lambda x: tf.add_n([x, x, 2.0 * x]), [1.0, 2.0])
+    g = gradient_at(lambda x: tf.add_n([x, x, 2.0 * x]), [1.0, 2.0])
     np.testing.assert_allclose(g.numpy(), [4.0, 4.0])
 
 
@@ -87,7 +80,7 @@ def test_a_value_used_twice_in_add_n_gets_both_contributions():
                                 lambda x: tf.cast(tf.reduce_all(x > 0.0), tf.float32)],
                          ids=["argmax", "argmin", "any", "all"])
 def test_index_and_bool_reductions_give_none(fn):
-    assert _grad(fn, [1.0, 3.0, 2.0]) is None
+    assert gradient_at(fn, [1.0, 3.0, 2.0]) is None
 
 
 def test_every_op_of_this_module_has_a_gradient_decision():
