@@ -5,15 +5,19 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# The stamp's name carries a checksum of the checkout's path: editable installs
+# point at absolute paths, so a moved or copied checkout must install again (or
+# it would test the original's code).
+CHECKOUT_ID := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(CHECKOUT_ID)
 
 # mkdocs-material's banner about its successor is noise in every build.
 export NO_MKDOCS_2_WARNING := 1
 
 # Every stage that exists so far; stages 4 and 5 join by simply appearing.
 STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
-# Their import packages, e.g. stage1_tensors/stage1_tensors, for the doctests.
-PACKAGES := $(foreach s,$(STAGES),$(s)$(notdir $(patsubst %/,%,$(s))))
+# Their import packages, e.g. stage1_tensors/src/stage1_tensors, for the doctests.
+PACKAGES := $(foreach s,$(STAGES),$(s)src/$(notdir $(patsubst %/,%,$(s))))
 
 .PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs bench venv clean
 
@@ -38,32 +42,28 @@ notebooks-execute: $(STAMP)
 	$(PY) notebooks/execute.py notebooks/*.ipynb
 
 docs-build: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict --site-dir site
+	$(PY) -m mkdocs build --strict --site-dir site
 
 docs: $(STAMP)
-	$(VENV)/bin/mkdocs serve --dev-addr localhost:8000
+	$(PY) -m mkdocs serve --dev-addr localhost:8000
 
 bench: $(STAMP)
 	$(PY) bench/run.py --write $(BENCH_ARGS)
 
 venv: $(STAMP)
 
-# Re-run only when the tool list or a stage's pyproject.toml changes (or a new
-# stage appears); otherwise the stamp makes a second `make test` start at once.
-# Stages install editable, and their folders also go on sys.path through a .pth
-# file: setuptools' editable import hook alone loses to the same-named folder
-# (a namespace package) whenever the repo root is on sys.path, as it is for
-# pytest, `python demo.py` and notebooks started here.
+# Re-run only when the tool list or a stage's pyproject.toml changes, a new
+# stage appears, or the checkout has moved; otherwise the stamp makes a second
+# `make test` start at once. Each stage uses the src/ layout, so no folder of
+# the repo root shadows an installed package.
 $(STAMP): requirements-dev.txt $(addsuffix pyproject.toml,$(STAGES))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 	  "Python 3.11 or newer is needed, found " + sys.version.split()[0] + \
 	  "; run make PYTHON=/path/to/python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	rm -f $(VENV)/.installed*
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt $(addprefix -e ./,$(STAGES))
-	$(PY) -c 'import pathlib, sys, sysconfig; \
-	  pathlib.Path(sysconfig.get_path("purelib"), "course_stages.pth").write_text( \
-	  "".join(str(pathlib.Path(s).resolve()) + "\n" for s in sys.argv[1:]))' $(STAGES)
 	touch $@
 
 clean:
