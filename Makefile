@@ -19,7 +19,7 @@ STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
 # Their import packages, e.g. stage1_tensors/src/stage1_tensors, for the doctests.
 PACKAGES := $(foreach s,$(STAGES),$(s)src/$(notdir $(patsubst %/,%,$(s))))
 
-.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs bench venv clean
+.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs bench venv tensorboard clean
 
 demo: $(STAMP)
 	$(PY) demo.py
@@ -51,6 +51,12 @@ bench: $(STAMP)
 	$(PY) bench/run.py --write $(BENCH_ARGS)
 
 venv: $(STAMP)
+
+# The event files that tf.summary wrote under LOGDIR, shown by TensorBoard on
+# http://localhost:6006 (make tensorboard LOGDIR=/tmp/run1 for another folder).
+LOGDIR ?= logs
+tensorboard: $(STAMP)
+	$(PY) -m tensorboard.main --logdir $(LOGDIR) --host localhost
 
 # Re-run only when the tool list or a stage's pyproject.toml changes, a new
 # stage appears, or the checkout has moved; otherwise the stamp makes a second
