@@ -59,6 +59,7 @@ def test_fused_grads_refuse_mismatched_shapes_and_integers(fn):
 @pytest.mark.parametrize("source,target", [
     ((), (2, 2)), ((3,), (2, 3)), ((2, 1), (2, 4)), ((1,), (5000,)), ((), (40, 40)),
     ((3, 1), (2, 3, 0)), ((2,), (2,))])
+@pytest.mark.stage1_task5
 def test_broadcast_to_small_and_large_results_match_numpy(rng, source, target):
     x = rng.normal(size=source).astype(np.float32)
     got = tf.broadcast_to(x, target)
@@ -66,6 +67,7 @@ def test_broadcast_to_small_and_large_results_match_numpy(rng, source, target):
     np.testing.assert_array_equal(got.numpy(), np.broadcast_to(x, target))
 
 
+@pytest.mark.stage1_task4
 @pytest.mark.parametrize("shape", [(), (3,), (2, 2)], ids=str)
 @pytest.mark.parametrize("count", [1, 2, 3, 5])
 def test_add_n_sums_in_order_and_leaves_inputs_alone(rng, shape, count):
@@ -84,6 +86,7 @@ def test_add_n_sums_in_order_and_leaves_inputs_alone(rng, shape, count):
 @pytest.mark.stage1_task4
 @pytest.mark.parametrize("axis,keepdims", [(None, False), (None, True), (0, False),
                                            (-1, True), ((0, 2), False), ((), False)])
+@pytest.mark.stage1_task4
 def test_reduce_sum_kernel_matches_numpy(rng, axis, keepdims):
     x = rng.normal(size=(2, 3, 4)).astype(np.float32)
     got = tf.reduce_sum(x, axis=axis, keepdims=keepdims)
@@ -92,14 +95,14 @@ def test_reduce_sum_kernel_matches_numpy(rng, axis, keepdims):
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
 
 
-@pytest.mark.stage1_task5
 @pytest.mark.parametrize("shape", [[2, 3], (2, 3), tf.TensorShape([2, 3]), [np.int64(2), 3],
                                    np.array([2, 3]), tf.constant([2, 3]), [-1, 3]], ids=repr)
+@pytest.mark.stage1_task6
 def test_shape_arguments_of_every_kind_agree(shape):
     assert tf.reshape(tf.range(6), shape).shape == (2, 3)
 
 
-@pytest.mark.stage1_task5
+@pytest.mark.stage1_task6
 @pytest.mark.parametrize("shape", [[2.0, 3], "23", None], ids=repr)
 def test_bad_shape_arguments_still_teach(shape):
     with pytest.raises(InvalidArgumentError, match="reshape"):
