@@ -70,6 +70,7 @@ def test_sigmoid_first_second_and_third_derivatives_in_closed_form():
                                atol=1e-15)
 
 
+@pytest.mark.internals
 def test_tanh_backward_is_one_fused_op():
     x = tf.constant([0.5, -1.0])
     with tf.GradientTape() as tape:
@@ -94,6 +95,7 @@ def _backward_ops(fn, *args, watch):
     return names, grads
 
 
+@pytest.mark.internals
 @pytest.mark.parametrize("watch", [(0,), (1,), (0, 1)])
 def test_mul_computes_only_the_gradients_someone_needs(watch):
     names, grads = _backward_ops(lambda a, b: a * b, [1.0, 2.0], [3.0, 4.0], watch=watch)
@@ -103,6 +105,7 @@ def test_mul_computes_only_the_gradients_someone_needs(watch):
         np.testing.assert_array_equal(grads[i].numpy(), want[i])
 
 
+@pytest.mark.internals
 @pytest.mark.stage2_task4
 @pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True), (True, True)])
 @pytest.mark.parametrize("watch", [(0,), (1,), (0, 1)])
@@ -115,6 +118,7 @@ def test_matmul_skips_the_product_of_a_constant_input(rng, watch, ta, tb):
     check_gradients(fn, [a, b], order=2)
 
 
+@pytest.mark.internals
 @pytest.mark.parametrize("fn", [tf.subtract, tf.divide], ids=["subtract", "divide"])
 def test_sub_and_div_with_one_watched_input(rng, fn):
     x, y = rng.uniform(0.5, 2, size=(2, 3)), rng.uniform(0.5, 2, size=(3,))
@@ -164,6 +168,7 @@ def test_a_tensor_used_n_times_gets_all_n_contributions(uses):
     assert float(outer.gradient(g, x)) == 2 * c          # the sum is differentiable
 
 
+@pytest.mark.internals
 @pytest.mark.stage2_task1
 def test_reading_a_variable_twice_records_one_read():
     v = tf.Variable(3.0)
@@ -174,6 +179,7 @@ def test_reading_a_variable_twice_records_one_read():
     assert float(tape.gradient(y, v)) == 7.0
 
 
+@pytest.mark.internals
 @pytest.mark.stage2_task1
 def test_a_variable_assigned_between_reads_is_a_new_read():
     v = tf.Variable(3.0)
@@ -211,6 +217,7 @@ def test_a_read_while_paused_is_recorded_once_the_tape_records_again():
     assert float(tape.gradient(y, v)) == 3.0
 
 
+@pytest.mark.internals
 def test_rnn_like_loop_matches_finite_differences(rng):
     wx, wh = rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5
     b = rng.normal(size=(4,)) * 0.1

@@ -37,6 +37,7 @@ def test_first_order_against_finite_differences(name, shapes, rng):
     check_gradients(fn, [x, y])
 
 
+@pytest.mark.stage2_task4
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_second_order(name, rng):
     fn, xr, yr = BINARY[name]
@@ -44,6 +45,7 @@ def test_second_order(name, rng):
                     order=2)
 
 
+@pytest.mark.stage2_task4
 def test_operators_record_like_functions(rng):
     check_gradients(lambda a, b: (a + b) * (a - b) / (b ** 2.0) - 2.0 * a % 3.0,
                     [rng.uniform(1, 2, (2, 2)), rng.uniform(1, 2, (2,))], order=2)

@@ -36,6 +36,7 @@ SMOOTH = [
 ]
 
 
+@pytest.mark.stage2_task4
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("name,fn,domain", SMOOTH, ids=[s[0] for s in SMOOTH])
 def test_first_and_second_order_match_finite_differences(rng, name, fn, domain, shape):
@@ -46,6 +47,7 @@ def test_first_and_second_order_match_finite_differences(rng, name, fn, domain, 
     check_gradients(fn, [x], order=2, rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.stage2_task4
 def test_composed_chain(rng):
     x = rng.uniform(0.5, 1.5, size=(3, 2))
     check_gradients(lambda v: tf.sigmoid(tf.sqrt(v) * tf.tanh(v)) + tf.math.log1p(tf.exp(-v)),
@@ -77,6 +79,7 @@ def test_sigmoid_gradient_is_finite_at_the_extremes():
 
 
 # --- clip_by_value -------------------------------------------------------------------
+@pytest.mark.stage2_task4
 @pytest.mark.parametrize("shapes", [((5,), (), ()), ((2, 3), (3,), (2, 1)),
                                     ((2, 3), (2, 3), ())], ids=str)
 def test_clip_by_value_gradients_reach_all_three_inputs(rng, shapes):
@@ -97,6 +100,7 @@ def test_clip_by_value_passes_the_gradient_at_its_bounds():
     assert float(g_low) == 0.0 and float(g_high) == 1.0
 
 
+@pytest.mark.stage2_task4
 def test_clip_by_norm_gradient_is_finite_at_zero():
     g = gradient_at(lambda x: tf.clip_by_norm(x, 1.0), [0.0, 0.0]).numpy()
     assert np.all(np.isfinite(g))

@@ -33,6 +33,7 @@ def test_higher_order_of_a_cubic_with_a_variable():
     assert float(outer.gradient(dy, v)) == 12.0      # 6 v
 
 
+@pytest.mark.internals
 def test_persistent_tape_gradient_inside_its_own_block_is_not_self_recorded():
     x = tf.constant(2.0)
     with tf.GradientTape(persistent=True) as tape:

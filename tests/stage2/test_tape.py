@@ -155,6 +155,7 @@ def test_gradient_through_integer_cast_stops():
     assert float(tape.gradient(y, x)) == 2.0
 
 
+@pytest.mark.internals
 def test_stop_recording_and_reset():
     x = tf.constant(2.0)
     with tf.GradientTape(persistent=True) as tape:
@@ -206,6 +207,7 @@ def test_deep_chain_of_ten_thousand_ops_does_not_recurse():
     assert float(tape.gradient(y, x)) == pytest.approx(1.0001 ** 10_000, rel=1e-3)
 
 
+@pytest.mark.internals
 def test_tapes_are_thread_local():
     x = tf.constant(2.0)
     seen = {}
@@ -230,6 +232,7 @@ def test_tapes_are_thread_local():
     assert recording._observe not in dispatch._observers
 
 
+@pytest.mark.internals
 def test_intermediates_are_released_during_backprop():
     x = tf.constant(np.ones(100, np.float32))
     with tf.GradientTape() as tape:

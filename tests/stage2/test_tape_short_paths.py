@@ -43,6 +43,7 @@ def test_nested_tapes_both_see_variables_read_once():
     assert [w.name for w in inner.watched_variables()] == [v.name]
 
 
+@pytest.mark.internals
 def test_a_non_differentiable_op_on_a_variable_records_nothing():
     v = tf.Variable([1.0, 5.0, 2.0])
     with tf.GradientTape() as tape:
@@ -114,6 +115,7 @@ def test_add_gradient_with_and_without_broadcasting(rng, x_shape, y_shape):
     np.testing.assert_allclose(gy.numpy(), np.full(y_shape, np.prod(out) / max(np.prod(y_shape), 1)))
 
 
+@pytest.mark.stage2_task4
 @pytest.mark.parametrize("a_shape, b_shape", [((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
                                               ((2, 3), (5, 3, 4))], ids=str)
 def test_matmul_gradient_sums_broadcast_batch_axes_only(rng, a_shape, b_shape):

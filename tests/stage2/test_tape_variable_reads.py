@@ -21,6 +21,7 @@ import stage2_autodiff as tf
 pytestmark = pytest.mark.stage2_task2
 
 
+@pytest.mark.internals
 def test_no_record_is_made_for_reading_a_variable():
     v = tf.Variable(3.0)
     with tf.GradientTape() as tape:
@@ -29,6 +30,7 @@ def test_no_record_is_made_for_reading_a_variable():
     assert float(tape.gradient(y, v)) == 6.0
 
 
+@pytest.mark.internals
 def test_read_value_is_still_an_op_that_gradients_flow_through():
     v = tf.Variable(3.0)
     with tf.GradientTape() as tape:
@@ -38,6 +40,7 @@ def test_read_value_is_still_an_op_that_gradients_flow_through():
     assert float(tape.gradient(y, v)) == 6.0
 
 
+@pytest.mark.internals
 @pytest.mark.parametrize("uses", [1, 2, 50])
 def test_a_variable_read_many_times_gets_every_contribution(uses):
     v = tf.Variable([1.0, 2.0])
@@ -50,6 +53,7 @@ def test_a_variable_read_many_times_gets_every_contribution(uses):
     assert tape.gradient(total, v).numpy().tolist() == [want, want]
 
 
+@pytest.mark.internals
 def test_an_assign_between_reads_gives_a_second_snapshot_and_both_contribute():
     v = tf.Variable(2.0)
     with tf.GradientTape() as tape:
@@ -83,6 +87,7 @@ def test_a_persistent_tape_answers_again_and_for_other_source_lists():
     assert float(tape.gradient(y, v)) == 3.0
 
 
+@pytest.mark.stage2_task4
 def test_nested_tapes_give_second_and_third_derivatives_of_a_variable():
     v = tf.Variable(2.0)
     with tf.GradientTape() as t3:
@@ -165,6 +170,7 @@ def test_sources_in_nested_structures_and_mixed_with_tensors():
     assert [float(g) for g in tape.gradient(y, [x, v])] == [3.0, 2.0]
 
 
+@pytest.mark.stage2_task7
 def test_custom_gradient_with_variables_reaches_the_variable():
     w = tf.Variable(2.0)
 
@@ -185,6 +191,7 @@ def test_custom_gradient_with_variables_reaches_the_variable():
     assert float(gw) == 30.0 + 4.0
 
 
+@pytest.mark.stage2_task6
 def test_jacobian_and_batch_jacobian_of_a_variable_read_twice():
     v = tf.Variable([1.0, 2.0])
     with tf.GradientTape(persistent=True) as tape:
@@ -198,6 +205,7 @@ def test_jacobian_and_batch_jacobian_of_a_variable_read_twice():
     np.testing.assert_array_equal(tape.batch_jacobian(z, m).numpy(), [[[2.0]], [[4.0]]])
 
 
+@pytest.mark.internals
 def test_reset_forgets_the_reads():
     v = tf.Variable(3.0)
     with tf.GradientTape() as tape:
@@ -208,6 +216,7 @@ def test_reset_forgets_the_reads():
     assert float(tape.gradient(y, v)) == 5.0
 
 
+@pytest.mark.internals
 def test_a_non_persistent_tape_drops_its_snapshots_after_answering():
     v = tf.Variable(np.ones(3, np.float32))
     with tf.GradientTape() as tape:

@@ -93,6 +93,7 @@ def test_memory_is_freed_with_the_last_reference():
     assert ref() is None
 
 
+@pytest.mark.stage2_task2
 def test_tape_does_not_keep_a_variable_alive():
     v = tf.Variable([1.0, 2.0])
     ref = weakref.ref(v)
