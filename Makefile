@@ -24,7 +24,7 @@ PACKAGES := $(foreach s,$(STAGES),$(s)src/$(notdir $(patsubst %/,%,$(s))))
 demo: $(STAMP)
 	$(PY) demo.py
 
-test: unit doctest docs-build notebooks
+test: unit doctest docs-build notebooks proof
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -q
@@ -46,6 +46,22 @@ docs-build: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m mkdocs serve --dev-addr localhost:8000
+
+# --- the course's tools (grading/) -------------------------------------------
+# The student repo: every stage (or STAGES="2 3") with its task functions blanked.
+STAGES_TO_BLANK ?=
+exercises: $(STAMP)
+	$(PY) -m grading exercises --out exercises $(if $(STAGES_TO_BLANK),--stages $(STAGES_TO_BLANK))
+
+# Score a submission: make grade STAGE=2 [SUBMISSION=../student-repo]
+STAGE ?= 1
+SUBMISSION ?= .
+grade: $(STAMP)
+	$(PY) -m grading grade --stage $(STAGE) --submission $(SUBMISSION) --json grade-report.json
+
+# Each stage's tasks can be done in their numbered order (part of make test).
+proof: $(STAMP)
+	$(PY) -m grading proof
 
 bench: $(STAMP)
 	$(PY) bench/run.py --write $(BENCH_ARGS)

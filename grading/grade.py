@@ -41,7 +41,7 @@ def grade(stage, submission=ROOT, timeout=300, report=None, tasks=None, echo=pri
     for task in manifest.tasks:
         if tasks and task.number not in tasks:
             continue
-        result = run_task(task, paths, timeout=timeout)
+        result = run_task(task, paths, timeout=timeout, tests="tests/stage%d" % manifest.stage)
         points = score(task.points, result)
         earned, possible = earned + points, possible + task.points
         tests = "%d/%d" % (result.passed, result.total) if result.status != "timeout" else "-"

@@ -72,7 +72,7 @@ def run_task(task, code_paths=(), timeout=300, tests="tests", root=ROOT, extra_a
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         command = [sys.executable, "-m", "pytest", tests, "-m", task.selection, "-q",
                    "-p", "no:cacheprovider", "--junitxml", str(junit), "-o",
-                   "junit_family=xunit1", *extra_args]
+                   "junit_family=xunit1", "--continue-on-collection-errors", *extra_args]
         try:
             done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
                                   timeout=timeout)

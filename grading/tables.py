@@ -10,6 +10,11 @@ import collections
 __all__ = ["task_table"]
 
 
+# How the manifest's selectors read in a table.
+_SHOWN = {"@kernels": "every op kernel (`@Op.kernel`)",
+          "@gradients": "every gradient (`@RegisterGradient`)"}
+
+
 def _where(task):
     """``module`` -> the names it holds, for the 'where the code is' column."""
     by_module = collections.OrderedDict()
@@ -18,18 +23,19 @@ def _where(task):
         by_module.setdefault(module, []).append(qualname)
     parts = []
     for module, names in by_module.items():
-        path = module.replace(".", "/") + ".py"
-        shown = ", ".join("`%s`" % n for n in names[:4])
-        more = " and %d more" % (len(names) - 4) if len(names) > 4 else ""
-        parts.append("`%s`: %s%s" % (path, shown, more))
+        path = module.split(".", 1)[-1].replace(".", "/") + ".py"
+        shown = ", ".join(_SHOWN.get(n, "`%s`" % n) for n in names)
+        parts.append("`%s`: %s" % (path, shown))
     return "<br>".join(parts)
 
 
-def task_table(manifest):
-    """A Markdown table of ``manifest``'s tasks."""
+def task_table(manifest, anchors=False):
+    """A Markdown table of ``manifest``'s tasks (with an HTML anchor per row for the site)."""
     lines = ["| task | what you build | where the code is | run it |",
              "| --- | --- | --- | --- |"]
     for task in manifest.tasks:
-        lines.append("| %d | %s | %s | `pytest -m %s` |" % (
-            task.number, task.title, _where(task), task.marker))
+        number = ('<a id="%s"></a>%d' % (task.section, task.number)) if anchors else task.number
+        where = _where(task) or "nothing new: the stage as a whole"
+        lines.append("| %s | %s | %s | `pytest -m \"%s\"` |" % (
+            number, task.title, where, task.selection))
     return "\n".join(lines)

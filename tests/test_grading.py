@@ -1,0 +1,138 @@
+"""The course tooling in ``grading/``: skeletons, manifests and the grader.
+
+These are tests of the course's own tools, not of a stage, so they carry no task
+mark and no student is graded by them.
+"""
+
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from grading import manifest as manifests
+from grading.grade import grade
+from grading.skeleton import (SkeletonError, blank_notebook, blank_source, blank_tasks,
+                              resolve)
+
+ROOT = manifests.ROOT
+
+
+def test_blanking_keeps_signature_decorators_docstring_and_comments():
+    source = '''
+import functools
+
+# a comment above
+@functools.lru_cache(maxsize=None)
+def area(width: float, height: float = 1.0) -> float:
+    """The area."""
+    # multiply them
+    result = width * height
+    return result   # done
+
+
+def untouched():
+    return 1
+'''
+    out = blank_source(source, {"area": "Stage 9, Task 1: areas"})
+    assert "@functools.lru_cache(maxsize=None)\ndef area(width: float, height: float = 1.0)" \
+        " -> float:\n" in out
+    assert '"""The area."""\n    # multiply them\n    raise NotImplementedError(' in out
+    assert "result = width * height" not in out and "# done" not in out
+    assert "# a comment above" in out and "def untouched():\n    return 1" in out
+    namespace = {}
+    exec(compile(out, "<skeleton>", "exec"), namespace)
+    with pytest.raises(NotImplementedError, match="Stage 9, Task 1: areas"):
+        namespace["area"](2.0)
+    assert namespace["untouched"]() == 1
+
+
+def test_blanking_methods_of_nested_classes_and_refusals():
+    source = "class A:\n    class B:\n        def f(self):\n            return 2\n"
+    assert "raise NotImplementedError" in blank_source(source, {"A.B.f": "x"})
+    with pytest.raises(SkeletonError, match="no function 'A.g'.*A.B.f"):
+        blank_source(source, {"A.g": "x"})
+    with pytest.raises(SkeletonError, match="one line"):
+        blank_source("def f(): return 1\n", {"f": "x"})
+    with pytest.raises(SkeletonError, match="only a docstring"):
+        blank_source('def f():\n    """doc"""\n', {"f": "x"})
+
+
+@pytest.mark.parametrize("manifest", manifests.load_all(), ids=lambda m: m.folder.name)
+def test_every_manifest_entry_names_real_code(manifest):
+    resolve(manifest, manifest.source)      # raises if an entry names nothing
+    assert [t.number for t in manifest.tasks] == list(range(1, len(manifest.tasks) + 1))
+    for task in manifest.tasks:
+        assert task.marker == "stage%d_task%d" % (manifest.stage, task.number)
+        assert task.implement or task.number == len(manifest.tasks), (
+            "only a stage's closing task may have nothing to implement")
+
+
+@pytest.mark.parametrize("manifest", manifests.load_all(), ids=lambda m: m.folder.name)
+def test_every_task_marker_is_registered(manifest, pytestconfig):
+    registered = {line.split(":")[0].strip() for line in pytestconfig.getini("markers")}
+    for task in manifest.tasks:
+        assert task.marker in registered
+
+
+def test_the_blanked_stage_still_imports_and_says_which_task(tmp_path):
+    manifest = manifests.find(2)
+    source = tmp_path / "src"
+    shutil.copytree(manifest.source, source, ignore=shutil.ignore_patterns("__pycache__"))
+    changed = blank_tasks(source, manifest, {2})
+    assert any(p.name == "backprop.py" for p in changed)
+    text = (source / "stage2_autodiff" / "backprop.py").read_text()
+    assert "def reverse_accumulate(records, seeds, source_ids, release=False):" in text
+    assert 'raise NotImplementedError("Stage 2, Task 2: GradientTape' in text
+    assert "docs/stage2.md#task-2-gradienttape" in text
+    compile(text, "backprop.py", "exec")
+
+
+def test_solution_cells_of_a_notebook_are_emptied(tmp_path):
+    notebook = {"cells": [
+        {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": ["x = 42\n"],
+         "outputs": [{"output_type": "stream", "text": ["42"]}], "execution_count": 3},
+        {"cell_type": "code", "metadata": {}, "source": ["y = 1\n"], "outputs": [],
+         "execution_count": 4}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert blank_notebook(path) == 1
+    cells = json.loads(path.read_text())["cells"]
+    assert "42" not in "".join(cells[0]["source"]) and cells[0]["outputs"] == []
+    assert cells[1]["source"] == ["y = 1\n"]
+
+
+def _submission(tmp_path, edit):
+    """A submission whose stage 1 is the reference with ``edit`` applied to dtypes.py."""
+    root = tmp_path / "student"
+    shutil.copytree(ROOT / "stage1_tensors" / "src", root / "stage1_tensors" / "src",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    path = root / "stage1_tensors" / "src" / "stage1_tensors" / "dtypes.py"
+    path.write_text(edit(path.read_text()))
+    return root
+
+
+def test_the_grader_survives_code_that_does_not_import(tmp_path):
+    root = _submission(tmp_path, lambda text: text + "\nthis is not python\n")
+    lines = []
+    report = tmp_path / "report.json"
+    data = grade(1, root, timeout=120, report=report, tasks={1}, echo=lines.append)
+    row = data["tasks"][0]
+    assert row["points"] == 0 and row["passed"] == 0
+    assert "Stage 1, Task 1" in row["message"] or row["failed"] > 0
+    assert json.loads(report.read_text())["tasks"][0]["task"] == 1
+    assert any("total" in line for line in lines)
+
+
+def test_the_grader_stops_an_endless_loop_and_names_the_task(tmp_path):
+    root = _submission(tmp_path, lambda text: text.replace(
+        'def as_dtype(value):', 'def as_dtype(value):\n    while True:\n        pass\n', 1))
+    data = grade(1, root, timeout=8, tasks={1}, echo=lambda line: None)
+    row = data["tasks"][0]
+    assert row["status"] == "timeout" and row["points"] == 0
+    assert "Stage 1, Task 1" in row["message"] and "8 s" in row["message"]
+
+
+def test_the_grader_gives_full_marks_to_the_reference(tmp_path):
+    data = grade(2, ROOT, timeout=300, tasks={1}, echo=lambda line: None)
+    assert data["tasks"][0]["points"] == data["tasks"][0]["max_points"]
