@@ -6,7 +6,7 @@ import pytest
 import stage3_layers as tf
 from tests.helpers import reference_conv2d, reference_pool
 
-pytestmark = pytest.mark.stage3_task4
+pytestmark = pytest.mark.stage3_task5
 
 
 CONV_CASES = [

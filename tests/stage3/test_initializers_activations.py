@@ -7,11 +7,12 @@ import pytest
 
 import stage3_layers as tf
 
-pytestmark = pytest.mark.stage3_task7
+pytestmark = pytest.mark.stage3_task1
 
 init = tf.keras.initializers
 
 
+@pytest.mark.stage3_task4
 def test_set_seed_makes_model_weights_reproducible():
     def weights():
         tf.keras.backend.clear_session()

@@ -6,7 +6,7 @@ import pytest
 import stage3_layers as tf
 from tests.stage3.test_seeds import MySimpleLayer   # the seed's layer, verbatim
 
-pytestmark = pytest.mark.stage3_task1
+pytestmark = pytest.mark.stage3_task2
 
 
 class Scale(tf.keras.layers.Layer):
@@ -70,6 +70,7 @@ class Block(tf.keras.layers.Layer):
         return self.heads["a"](x) * self.scale
 
 
+@pytest.mark.stage3_task3
 def test_tracking_lists_dicts_late_appends_and_attribute_variables():
     block = Block()
     block.extra.append(tf.keras.layers.Dense(3))      # appended after assignment
@@ -80,6 +81,7 @@ def test_tracking_lists_dicts_late_appends_and_attribute_variables():
     assert len(block.submodules) == 4
 
 
+@pytest.mark.stage3_task4
 def test_nested_models_and_reuse_share_variables():
     shared = tf.keras.layers.Dense(4)
 
@@ -100,6 +102,7 @@ def test_nested_models_and_reuse_share_variables():
     assert model.variables[0] is shared.kernel
 
 
+@pytest.mark.stage3_task4
 def test_trainable_false_freezes_layer_and_sublayers():
     model = tf.keras.Sequential([tf.keras.layers.Dense(3), tf.keras.layers.Dense(2)])
     model(tf.ones([1, 2]))
@@ -123,6 +126,7 @@ class Probe(tf.keras.layers.Layer):
         return x
 
 
+@pytest.mark.stage3_task4
 def test_training_is_passed_down_to_sublayers():
     probe = Probe()
 
@@ -145,6 +149,7 @@ def test_training_is_passed_down_to_sublayers():
     assert probe.seen is True
 
 
+@pytest.mark.stage3_task3
 def test_get_and_set_weights():
     layer = tf.keras.layers.Dense(2)
     layer(tf.ones([1, 3]))
@@ -158,6 +163,7 @@ def test_get_and_set_weights():
         layer.set_weights([np.ones((2, 3)), np.ones(2)])
 
 
+@pytest.mark.stage3_task3
 def test_incompatible_shape_names_layer_expected_and_received():
     layer = tf.keras.layers.Dense(10)
     layer(tf.zeros([1, 784]))
@@ -185,6 +191,7 @@ def test_call_returning_none_explains():
         Forgetful()(tf.ones([1]))
 
 
+@pytest.mark.stage3_task3
 def test_inputs_are_converted_and_floats_autocast():
     layer = tf.keras.layers.Dense(2)
     out = layer(np.ones((2, 3)))                    # float64 NumPy array
@@ -208,6 +215,7 @@ def test_names_are_unique_per_class():
     assert tf.keras.layers.Dense(1, name="head").name == "head"
 
 
+@pytest.mark.stage3_task4
 def test_weight_names_follow_the_call_scope():
     class MyModel(tf.keras.Model):
         def __init__(self):
@@ -223,6 +231,7 @@ def test_weight_names_follow_the_call_scope():
                                                  "my_model/dense/bias:0"]
 
 
+@pytest.mark.stage3_task3
 def test_count_params_needs_a_build():
     layer = tf.keras.layers.Dense(3)
     with pytest.raises(ValueError, match="not built yet"):

@@ -6,7 +6,7 @@ import pytest
 import stage3_layers as tf
 from tests.stage3.test_seeds import MNISTModel
 
-pytestmark = pytest.mark.stage3_task2
+pytestmark = pytest.mark.stage3_task4
 
 
 def summary_text(model):
@@ -52,6 +52,7 @@ def test_sequential_add_pop_and_lazy_build():
         model.add("dense")
 
 
+@pytest.mark.stage3_task6
 def test_sequential_with_input_layer_and_nonlayers_counts():
     model = tf.keras.Sequential([tf.keras.Input(shape=(4, 4, 1)),
                                  tf.keras.layers.Conv2D(2, 3, padding="same"),
