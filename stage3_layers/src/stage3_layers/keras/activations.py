@@ -213,4 +213,5 @@ def serialize(activation):
     >>> tf.keras.activations.serialize(tf.keras.activations.relu)
     'relu'
     """
-    return getattr(activation, "__name__", repr(activation))
+    return (getattr(activation, "_keras_registered_name", None)
+            or getattr(activation, "__name__", repr(activation)))

@@ -562,6 +562,48 @@ class Layer:
                 "on a batch of data (or give input_shape=) first" % self.name)
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
+    # --- configuration: how to make this layer again ----------------------
+    def get_config(self):
+        """The constructor arguments that make this layer again, as plain data.
+
+        The base gives ``name``, ``trainable``, ``dtype`` (and the declared
+        ``batch_input_shape``); each layer adds its own arguments. A layer of
+        yours whose ``__init__`` takes arguments must add them too:
+        ``return {**super().get_config(), "units": self.units}``.
+
+        >>> import stage3_layers as tf
+        >>> tf.keras.layers.Layer(name="block").get_config()
+        {'name': 'block', 'trainable': True, 'dtype': 'float32'}
+        """
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        params, takes_kwargs = _init_parameters(type(self))
+        missing = _unconfigured_arguments(type(self), params)
+        if missing:
+            raise NotImplementedError(
+                "%s.__init__ takes the argument(s) %s, so %s must override "
+                "get_config() to return them, e.g.\n    def get_config(self):\n"
+                "        return {**super().get_config(), %s}\n(and from_config(cls, "
+                "config) if the constructor cannot take the config as keywords)"
+                % (type(self).__name__, ", ".join(missing), type(self).__name__,
+                   ", ".join('"%s": self.%s' % (m, m) for m in missing)))
+        if not takes_kwargs:        # keep only what this __init__ accepts
+            config = {k: v for k, v in config.items() if k in params}
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer made from ``get_config()``'s output: ``cls(**config)``.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(4, activation="relu", name="hidden")
+        >>> copy = tf.keras.layers.Dense.from_config(layer.get_config())
+        >>> copy.units, copy.activation.__name__, copy.name
+        (4, 'relu', 'hidden')
+        """
+        return cls(**config)
+
     def compute_output_shape(self, input_shape):
         """The output shape for ``input_shape``, found by calling the layer on zeros."""
         shape = tuple(1 if d is None else d for d in input_shape)
@@ -569,6 +611,36 @@ class Layer:
 
 
 tracking.tracked_types = (tf.Variable, Layer)
+
+
+# The keyword arguments Layer.__init__ itself takes (a subclass may pass them on).
+_BASE_ARGUMENTS = frozenset(["trainable", "name", "dtype", "dynamic", "input_shape",
+                             "batch_input_shape", "batch_size", "input_dim"])
+
+
+def _init_parameters(cls):
+    """The names ``cls.__init__`` takes (without self), and whether it takes ``**kwargs``."""
+    params = inspect.signature(cls.__init__).parameters
+    names = [n for n, p in list(params.items())[1:]
+             if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return names, any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _defining_class(cls, attribute):
+    for klass in cls.__mro__:
+        if attribute in vars(klass):
+            return klass
+    return None
+
+
+def _unconfigured_arguments(cls, params):
+    """``__init__`` arguments that no ``get_config`` of ``cls`` can know about:
+    those of an ``__init__`` written below the nearest ``get_config``."""
+    init_owner = _defining_class(cls, "__init__")
+    config_owner = _defining_class(cls, "get_config")
+    if init_owner is None or issubclass(config_owner, init_owner):
+        return []
+    return [p for p in params if p not in _BASE_ARGUMENTS]
 
 
 def _noted(error, message):

@@ -406,4 +406,8 @@ def serialize(initializer):
     >>> initializers.serialize(initializers.Constant(2.0))
     {'class_name': 'Constant', 'config': {'value': 2.0}}
     """
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    if not isinstance(initializer, Initializer):      # a function: saved by its name
+        return getattr(initializer, "_keras_registered_name", None) or initializer.__name__
+    name = getattr(type(initializer), "_keras_registered_name", None)
+    return {"class_name": name or type(initializer).__name__,
+            "config": initializer.get_config()}

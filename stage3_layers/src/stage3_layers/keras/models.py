@@ -170,3 +170,35 @@ class Sequential(Model):
         for layer in self._layers:
             outputs = layer(outputs, training=training)
         return outputs
+
+    def get_config(self):
+        """The model's name and each layer's ``{"class_name", "config"}``, in order
+        (plus the input shape it was built for, so ``from_config`` builds it too).
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))], name="s")
+        >>> config = model.get_config()
+        >>> config["name"], [layer["class_name"] for layer in config["layers"]]
+        ('s', ['Dense'])
+        >>> copy = tf.keras.Sequential.from_config(config)
+        >>> copy.built, copy.get_layer(index=0).units
+        (True, 2)
+        """
+        from .serialization import serialize
+        config = {"name": self.name, "layers": [serialize(layer) for layer in self._layers]}
+        shape = self._build_input_shape
+        if self.built and isinstance(shape, tf.TensorShape) and shape.rank is not None:
+            config["build_input_shape"] = [None] + list(shape.as_list())[1:]
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new, unbuilt-weights model made from ``get_config()``: the same layers
+        anew (built when the config says what input shape to build for)."""
+        from .serialization import deserialize
+        layers = [deserialize(layer, custom_objects) for layer in config.get("layers", ())]
+        model = cls(layers, name=config.get("name"))
+        shape = config.get("build_input_shape")
+        if shape is not None and not model.built:
+            model.build(tuple(shape))
+        return model

@@ -12,9 +12,10 @@ from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshap
 from .embedding import Embedding
 from .normalization import BatchNormalization, LayerNormalization
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
+from ..serialization import deserialize, serialize
 
 __all__ = ["Layer", "InputSpec", "Dense", "Flatten", "Reshape", "Activation", "Dropout",
            "InputLayer", "Conv2D", "Convolution2D", "MaxPool2D", "MaxPooling2D",
            "AveragePooling2D", "AvgPool2D", "BatchNormalization", "LayerNormalization",
            "Embedding", "RNN", "SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell",
-           "GRUCell"]
+           "GRUCell", "serialize", "deserialize"]

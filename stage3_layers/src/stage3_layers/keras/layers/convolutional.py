@@ -117,6 +117,16 @@ class Conv2D(Layer):
             outputs = tf.nn.bias_add(outputs, self.bias)
         return self.activation(outputs)
 
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": list(self.kernel_size), "strides": list(self.strides),
+                "padding": self.padding.lower(), "data_format": self.data_format,
+                "dilation_rate": list(self.dilation_rate),
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
 
 Convolution2D = Conv2D
 
@@ -138,6 +148,11 @@ class _Pooling2D(Layer):
     def call(self, inputs):
         return type(self)._pool(inputs, ksize=self.pool_size, strides=self.strides,
                                 padding=self.padding)
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": list(self.pool_size),
+                "strides": list(self.strides), "padding": self.padding.lower(),
+                "data_format": self.data_format}
 
 
 class MaxPooling2D(_Pooling2D):

@@ -80,6 +80,13 @@ class Dense(Layer):
             outputs = tf.nn.bias_add(outputs, self.bias)
         return self.activation(outputs)
 
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
 
 class Flatten(Layer):
     """Flattens every axis but the batch: ``(batch, 28, 28) -> (batch, 784)``.
@@ -105,6 +112,9 @@ class Flatten(Layer):
         if self.data_format == "channels_first" and len(shape) > 2:
             inputs = tf.transpose(inputs, [0] + list(range(2, len(shape))) + [1])
         return tf.reshape(inputs, (shape[0], int(np.prod(shape[1:]))))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
 
 
 class Reshape(Layer):
@@ -139,6 +149,9 @@ class Reshape(Layer):
                 "target_shape %s" % (self.name, shape[1:], size, self.target_shape))
         return tf.reshape(inputs, (shape[0],) + target)
 
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}
+
 
 class Activation(Layer):
     """Applies an activation function (by name or function) to its input.
@@ -154,6 +167,10 @@ class Activation(Layer):
 
     def call(self, inputs):
         return self.activation(inputs)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "activation": activations.serialize(self.activation)}
 
 
 class Dropout(Layer):
@@ -187,6 +204,11 @@ class Dropout(Layer):
         return tf.nn.dropout(inputs, rate=self.rate, noise_shape=noise_shape,
                              seed=self.seed)
 
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "noise_shape": (list(self.noise_shape)
+                                if self.noise_shape is not None else None)}
+
 
 class InputLayer(Layer):
     """The entry of a ``Sequential`` model, declaring the shape of one example.
@@ -205,6 +227,10 @@ class InputLayer(Layer):
             raise ValueError("InputLayer needs shape=, e.g. Input(shape=(784,))")
         super().__init__(input_shape=input_shape, batch_size=batch_size, dtype=dtype,
                          name=name, **kwargs)
+
+    def get_config(self):
+        return {"batch_input_shape": list(self._batch_input_shape), "dtype": self.dtype,
+                "name": self.name}
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):

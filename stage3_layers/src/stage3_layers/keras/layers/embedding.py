@@ -58,3 +58,9 @@ class Embedding(Layer):
     def call(self, inputs):
         # gather checks the ids against the table and names the bad ones.
         return tf.gather(self.embeddings, inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "mask_zero": self.mask_zero}

@@ -81,6 +81,12 @@ class _Normalization(Layer):
         self.input_spec = InputSpec(ndim=rank, axes={a: input_shape[a] for a in self._axes})
         return param_shape
 
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer)}
+
     def _shaped(self, param):
         if param is None or self._broadcast is None:
             return param
@@ -117,6 +123,13 @@ class BatchNormalization(_Normalization):
         self.momentum = float(momentum)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum,
+                "moving_mean_initializer": initializers.serialize(
+                    self.moving_mean_initializer),
+                "moving_variance_initializer": initializers.serialize(
+                    self.moving_variance_initializer)}
 
     def build(self, input_shape):
         shape = self._build_params(input_shape)
@@ -164,6 +177,8 @@ class LayerNormalization(_Normalization):
                  **kwargs):
         super().__init__(axis, epsilon, center, scale, beta_initializer,
                          gamma_initializer, **kwargs)
+
+    get_config = _Normalization.get_config
 
     def build(self, input_shape):
         self._build_params(input_shape)

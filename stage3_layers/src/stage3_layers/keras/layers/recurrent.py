@@ -72,6 +72,19 @@ class _Cell(Layer):
         self.input_spec = InputSpec(ndim=2, axes={-1: features})
         self.built = True
 
+    def _cell_config(self, recurrent_activation=True):
+        config = {**Layer.get_config(self), "units": self.units,
+                  "activation": activations.serialize(self.activation)}
+        if recurrent_activation:
+            config["recurrent_activation"] = activations.serialize(
+                self.recurrent_activation)
+        config.update(
+            use_bias=self.use_bias,
+            kernel_initializer=initializers.serialize(self.kernel_initializer),
+            recurrent_initializer=initializers.serialize(self.recurrent_initializer),
+            bias_initializer=initializers.serialize(self.bias_initializer))
+        return config
+
     def get_initial_state(self, batch_size, dtype=None, like=None):
         """Zero states for a batch: one tensor per entry of ``state_size``.
 
@@ -110,6 +123,9 @@ class SimpleRNNCell(_Cell):
 
     def build(self, input_shape):
         self._build_weights(input_shape, 1)
+
+    def get_config(self):
+        return self._cell_config(recurrent_activation=False)
 
     def call(self, inputs, states, training=None):
         h = tf.matmul(inputs, self.kernel)
@@ -155,6 +171,9 @@ class LSTMCell(_Cell):
                          kernel_initializer, recurrent_initializer, bias_initializer,
                          dropout, recurrent_dropout, kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
+
+    def get_config(self):
+        return {**self._cell_config(), "unit_forget_bias": self.unit_forget_bias}
 
     @property
     def state_size(self):
@@ -207,6 +226,9 @@ class GRUCell(_Cell):
                          kernel_initializer, recurrent_initializer, bias_initializer,
                          dropout, recurrent_dropout, kwargs)
         self.reset_after = bool(reset_after)
+
+    def get_config(self):
+        return {**self._cell_config(), "reset_after": self.reset_after}
 
     @property
     def state_size(self):
@@ -281,6 +303,18 @@ class RNN(Layer):
     def units(self):
         return self.cell.units
 
+    def get_config(self):
+        from ..serialization import serialize
+        return {**super().get_config(), "cell": serialize(self.cell),
+                "return_sequences": self.return_sequences,
+                "return_state": self.return_state, "go_backwards": self.go_backwards}
+
+    @classmethod
+    def from_config(cls, config):
+        from ..serialization import deserialize
+        config = dict(config)
+        return cls(deserialize(config.pop("cell")), **config)
+
     def build(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError("%s %r: build got input shape %s, but %s"
@@ -342,6 +376,18 @@ class _BuiltinRNN(RNN):
                          return_state=return_state, go_backwards=go_backwards,
                          stateful=stateful, unroll=unroll, time_major=time_major,
                          dtype=dtype, **layer_kwargs)
+
+    def get_config(self):
+        # The cell's own options, flat, as Keras writes them: LSTM(units=4, ...).
+        config = RNN.get_config(self)
+        cell = config.pop("cell")["config"]
+        for key in ("name", "trainable", "dtype"):
+            cell.pop(key, None)
+        return {**config, **cell}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
     def __getattr__(self, name):
         # The cell's options and weights read as the layer's own (lstm.kernel ...).
