@@ -302,3 +302,22 @@ def test_missing_gradient_rule_is_a_lookup_error_naming_the_op():
             tape.gradient(y, x)
     finally:
         ops._OPS.pop("TestNoRuleOp", None)
+
+
+def test_an_unwatched_constant_input_of_a_recorded_op_gets_none_as_in_tensorflow():
+    x, y = tf.constant(3.0), tf.constant(4.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        z = x * y
+        w = z * z
+    gx, gy = tape.gradient(z, [x, y])
+    assert float(gx) == 4.0 and gy is None
+    assert float(tape.gradient(w, z)) == 24.0          # a tensor the tape computed
+    zero = tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert float(zero) == 0.0
+    v = tf.Variable(2.0)
+    c = tf.constant(5.0)
+    with tf.GradientTape() as tape:
+        out = c * v
+    gc, gv = tape.gradient(out, [c, v])
+    assert gc is None and float(gv) == 5.0

@@ -352,10 +352,19 @@ class GradientTape:
         reads gave, see ``recording.py``), and the set of all of them."""
         reads = self._reads
         keys, ids = [], set()
+        produced = None
         for s in sources:
             k = id(s)
-            ids.add(k)
             snapshots = reads.get(k)        # (only a variable this tape read has some)
+            if snapshots is None and k not in self._ids:
+                # As in TensorFlow, a tensor the tape neither watched nor computed
+                # gets no gradient, even when a recorded op took it as an input.
+                if produced is None:
+                    produced = {id(o) for r in self._records for o in r.outputs}
+                if k not in produced:
+                    keys.append(())
+                    continue
+            ids.add(k)
             if snapshots is None:
                 keys.append((k,))
             elif len(snapshots) == 1:       # (the usual variable: one read)
