@@ -384,3 +384,10 @@ BAD_CALLS = [
 @pytest.mark.parametrize("name,call,words", BAD_CALLS, ids=[c[0] for c in BAD_CALLS])
 def test_bad_calls_raise_teaching_errors(name, call, words):
     assert_teaches(call, words)
+
+
+def test_reshape_and_broadcast_to_refuse_a_nested_shape():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="reshape: a shape must be a flat"):
+        tf.reshape(tf.ones([6]), [[2], [3]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="broadcast_to: a shape must be"):
+        tf.broadcast_to(1.0, [[2], [3]])

@@ -853,3 +853,17 @@ def test_error_classes_follow_tensorflow():
 def test_core_errors_name_the_op_shapes_and_dtypes(call, message):
     with pytest.raises(errors.InvalidArgumentError, match=message):
         call()
+
+
+@task1
+def test_item_assignment_is_refused_as_in_tensorflow():
+    t = tf.constant([1, 2, 3])
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        t[0] = 5
+    assert t.numpy().tolist() == [1, 2, 3]
+
+
+@task1
+def test_as_dtype_of_none_is_refused():
+    with pytest.raises(TypeError, match="as_dtype: cannot interpret None as a dtype"):
+        tf.as_dtype(None)

@@ -191,3 +191,12 @@ def test_ops_without_inputs_create_on_the_default_backend(backend):
         assert isinstance(t._value, backend.xp.ndarray), t
     np.testing.assert_array_equal(made[3].numpy(), [0, 1, 2])
     np.testing.assert_array_equal(made[2].numpy(), np.eye(2, dtype=np.float32))
+
+
+@pytest.mark.parametrize("make", [lambda s: tf.zeros(s), lambda s: tf.ones(s),
+                                  lambda s: tf.fill(s, 1.0), lambda s: tf.random.normal(s),
+                                  lambda s: tf.random.uniform(s)],
+                         ids=["zeros", "ones", "fill", "random.normal", "random.uniform"])
+def test_a_nested_list_is_no_shape(make):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="a shape must be a flat list"):
+        make([[2], [3]])

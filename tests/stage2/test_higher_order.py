@@ -104,3 +104,12 @@ def test_batch_jacobian_checks_the_batch_dimension():
         y = tf.reshape(x, [2, 1])
     with pytest.raises(ValueError, match="batch"):
         tape.batch_jacobian(y, x)
+
+
+def test_batch_jacobian_needs_a_batch_axis_on_both_sides():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+    with pytest.raises(ValueError, match="batch_jacobian: the target must have rank at least 2"):
+        tape.batch_jacobian(y, x)

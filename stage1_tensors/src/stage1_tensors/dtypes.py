@@ -133,7 +133,7 @@ def as_dtype(value):
         return float32
     elif value is int:
         return int32
-    else:
+    elif value is not None:             # (NumPy would read None as float64)
         try:
             found = _FROM_NUMPY.get(np.dtype(value))
         except (TypeError, ValueError):     # NumPy says ValueError for a Tensor

@@ -213,6 +213,12 @@ class Tensor:
                 "this one is %s" % self.dtype.name)
         return int(self._scalar("index"))
 
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "'Tensor' object does not support item assignment: tensors are immutable. "
+            "Build a new tensor (tf.tensor_scatter_nd_update, tf.where, tf.concat) or "
+            "keep the value in a tf.Variable and assign to it")
+
     def __len__(self):
         if self._value.ndim == 0:
             raise TypeError("len() of a 0-d tensor (a scalar) is undefined")

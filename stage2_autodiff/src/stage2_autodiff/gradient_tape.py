@@ -300,7 +300,13 @@ class GradientTape:
             raise TypeError("batch_jacobian: source must be one Tensor or Variable, got %s"
                             % type(source).__name__)
         tshape, sshape = tuple(target._value.shape), tuple(source._value.shape)
-        if not tshape or not sshape or tshape[0] != sshape[0]:
+        for what, shape in (("target", tshape), ("source", sshape)):
+            if len(shape) < 2:          # as TF: a batch axis, then each example's values
+                raise ValueError(
+                    "batch_jacobian: the %s must have rank at least 2 (a batch axis, "
+                    "then the values of each example), got shape %s; for a rank-1 "
+                    "target use tape.jacobian" % (what, shape))
+        if tshape[0] != sshape[0]:
             raise InvalidArgumentError(
                 "batch_jacobian: target and source need the same first (batch) "
                 "dimension, got shapes %s and %s" % (tshape, sshape))

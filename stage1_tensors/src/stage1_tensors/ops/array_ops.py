@@ -485,7 +485,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     if mode_name not in _PAD_MODES:
         raise InvalidArgumentError(
             "pad: mode must be one of %s, got %r" % (", ".join(_PAD_MODES), mode), op="pad")
-    flat = shape_attr(paddings, "pad")
+    flat = shape_attr(paddings, "pad", table=True)
     if len(flat) % 2:
         raise InvalidArgumentError(
             "pad: paddings must have shape [rank, 2], got %r" % (paddings,), op="pad")

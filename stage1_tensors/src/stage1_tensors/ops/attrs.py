@@ -28,8 +28,12 @@ from ..tensor import Tensor, TensorShape
 __all__ = []      # helpers for the op modules, not part of ``tf.*``
 
 
-def shape_attr(shape, op_name):
-    """A shape argument (list, tuple, TensorShape or 1-D tensor) as a tuple of ints."""
+def shape_attr(shape, op_name, table=False):
+    """A shape argument (list, tuple, TensorShape or 1-D tensor) as a tuple of ints.
+
+    ``table=True`` also takes a 2-D table of ints (``pad``'s ``[[1, 1], [2, 2]]``),
+    flattened row by row; a plain shape must be flat.
+    """
     if type(shape) is tuple or type(shape) is list or type(shape) is TensorShape:
         for d in shape:             # the common case, plain ints: no array round trip
             if type(d) is not int:
@@ -42,10 +46,13 @@ def shape_attr(shape, op_name):
         array = np.asarray(shape)
         if array.dtype.kind not in "iu" and array.size:
             raise TypeError
+        if array.ndim > (2 if table else 1):    # [[2], [3]] is no shape: refuse it
+            raise ValueError
         return tuple(int(d) for d in array.reshape(-1).tolist())
     except (TypeError, ValueError):
         raise InvalidArgumentError(
-            "%s: a shape must be a list of ints, got %r" % (op_name, shape),
+            "%s: a shape must be a flat list of ints (one per dimension), got %r"
+            % (op_name, shape),
             op=op_name) from None
 
 

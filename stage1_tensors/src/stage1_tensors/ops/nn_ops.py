@@ -193,8 +193,11 @@ def _shifted_classes_first(xp, logits):
     With a few classes, NumPy reduces a short last axis one example at a time
     (19 µs for 256 x 10); over the first axis of the transposed copy it handles
     all the examples at once (3 µs). The cross-entropy kernels work this way round.
+    The copy is always a new array (``ascontiguousarray`` returns a one-example
+    batch's transpose as it is, a view), so the subtraction below never writes
+    into the caller's logits.
     """
-    t = xp.ascontiguousarray(logits.reshape(-1, logits.shape[-1]).T)
+    t = xp.array(logits.reshape(-1, logits.shape[-1]).T, order="C")
     t -= t.max(axis=0)
     return t
 
