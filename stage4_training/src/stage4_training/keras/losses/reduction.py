@@ -112,11 +112,9 @@ def reduce_weighted_loss(weighted_losses, reduction=Reduction.SUM_OVER_BATCH_SIZ
     """
     if reduction == Reduction.NONE:
         return weighted_losses
-    total = tf.reduce_sum(weighted_losses)
-    if reduction == Reduction.SUM:
-        return total
-    count = weighted_losses.shape.num_elements()
-    return total / count if count else total
+    if reduction == Reduction.SUM or not weighted_losses.shape.num_elements():
+        return tf.reduce_sum(weighted_losses)
+    return tf.reduce_mean(weighted_losses)      # the sum over the count, in one op
 
 
 def compute_weighted_loss(losses, sample_weight=None, reduction=Reduction.SUM_OVER_BATCH_SIZE,
