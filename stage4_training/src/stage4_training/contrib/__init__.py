@@ -4,7 +4,8 @@
 >>> import stage4_training as tf
 >>> tfe = tf.contrib.eager
 >>> m = tfe.metrics.Mean()
->>> m([8, 9]); float(m.result())
+>>> _ = m([8, 9])
+>>> float(m.result())
 8.5
 """
 
