@@ -15,9 +15,9 @@ from stage3_layers.keras import activations, backend, initializers, layers  # no
 from stage3_layers.keras import Input  # noqa: F401
 
 from . import losses, metrics, optimizers  # noqa: F401
-from . import callbacks, datasets, models  # noqa: F401
+from . import callbacks, datasets, models, utils  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
 __all__ = ["activations", "backend", "initializers", "layers", "Input",
-           "optimizers", "losses", "metrics", "callbacks", "datasets", "models",
+           "optimizers", "losses", "metrics", "callbacks", "datasets", "models", "utils",
            "Model", "Sequential"]
