@@ -122,6 +122,13 @@ def format_shape(shape):
 
 _FLOAT_DTYPES = {name: np.dtype(name) for name in ("float16", "float32", "float64")}
 
+# An extension point: functions called as ``listener(layer, name, variable)``
+# each time ``add_weight`` has created (and recorded) a variable, so code that
+# must see weights as they are born can (e.g. to fill in a value restored
+# from a file before the layer was built). ``name`` is add_weight's name
+# (``"kernel"``); ``layer._own_weight_names`` keeps them, in creation order.
+weight_created_listeners = []
+
 
 def _wants_training(layer):
     """Whether ``layer.call`` takes a ``training`` argument (cached per class)."""
@@ -387,6 +394,9 @@ class Layer:
         variable = tf.Variable(value, trainable=bool(trainable), name=scope + name,
                                dtype=dtype)
         self.__dict__.setdefault("_own_weights", []).append(variable)
+        self.__dict__.setdefault("_own_weight_names", []).append(name)
+        for listener in list(weight_created_listeners):
+            listener(self, name, variable)
         return variable
 
     def add_variable(self, *args, **kwargs):
