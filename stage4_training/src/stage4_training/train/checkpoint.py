@@ -32,7 +32,8 @@ from stage2_autodiff import Variable
 from .. import trackable
 from . import checkpoint_format
 
-__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint"]
+__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variables",
+           "load_variable"]
 
 
 class Checkpoint:
@@ -422,3 +423,43 @@ def latest_checkpoint(checkpoint_dir):
     if state is None or state[0] is None or not checkpoint_format.checkpoint_exists(state[0]):
         return None
     return state[0]
+
+
+def _resolve(ckpt_dir_or_file):
+    path = os.fspath(ckpt_dir_or_file)
+    if os.path.isdir(path):
+        latest = latest_checkpoint(path)
+        if latest is None:
+            raise checkpoint_format.NotFoundError("no checkpoint recorded in the directory %s" % path)
+        return latest
+    return path
+
+
+def list_variables(ckpt_dir_or_file):
+    """The ``(key, shape)`` of every value in a checkpoint (or a directory's latest), sorted.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> path = tf.train.Checkpoint(step=tf.Variable(0), w=[tf.Variable([1.0, 2.0])]).write(tempfile.mkdtemp() + "/c")
+    >>> tf.train.list_variables(path)
+    [('step', []), ('w/0', [2])]
+    """
+    entries = checkpoint_format.read_index(_resolve(ckpt_dir_or_file))["variables"]
+    return sorted((key, list(entry["shape"])) for key, entry in entries.items())
+
+
+def load_variable(ckpt_dir_or_file, name):
+    """The value saved under the key ``name``, as a NumPy array.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> path = tf.train.Checkpoint(w=tf.Variable([1.0, 2.0])).write(tempfile.mkdtemp() + "/c")
+    >>> tf.train.load_variable(path, "w")
+    array([1., 2.], dtype=float32)
+    """
+    path = _resolve(ckpt_dir_or_file)
+    values = checkpoint_format.read_checkpoint(path)
+    if name not in values:
+        raise checkpoint_format.NotFoundError(
+            "checkpoint %s has no key %r; its keys are %s" % (path, name, sorted(values)))
+    return values[name]

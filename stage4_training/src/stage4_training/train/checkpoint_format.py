@@ -7,7 +7,8 @@ A checkpoint saved under the prefix ``ckpts/ckpt-3`` is two files::
     ckpts/checkpoint                   (a directory's state: the latest, and all kept)
 
 The index names its data file, the file's size and its sha256, and for each key
-the array that holds its value (with shape and dtype). The data file's name is
+the array that holds its value (with shape and dtype); its own sha256 comes
+last, so an edit to the index shows too. The data file's name is
 new at every save, so saving again under the same prefix never touches the
 files the current index points to.
 
@@ -43,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from stage1_tensors.errors import NotFoundError, OpError
 
-__all__ = ["DataLossError", "write_checkpoint", "read_checkpoint", "checkpoint_exists",
+__all__ = ["DataLossError", "write_checkpoint", "read_checkpoint", "read_index", "checkpoint_exists",
            "remove_checkpoint", "write_state", "read_state", "atomic_write"]
 
 FORMAT = "stage4_training checkpoint"
@@ -120,6 +121,7 @@ def write_checkpoint(prefix, arrays, objects):
     index = {"format": FORMAT, "version": VERSION,
              "data": {"file": data_name, "size": data["size"], "sha256": data["sha256"]},
              "variables": entries, "objects": objects}
+    index["index_sha256"] = _sha256_of_index(index)
     text = json.dumps(index, indent=1).encode("utf-8")
     atomic_write(prefix + ".index", lambda file: file.write(text))
     for stale in _files_of(prefix, data_name):
@@ -215,6 +217,11 @@ def read_checkpoint(prefix):
     return arrays
 
 
+def read_index(prefix):
+    """The index of the checkpoint under ``prefix`` (a dict), checked; see ``read_checkpoint``."""
+    return _read_index(prefix + ".index")
+
+
 def _read_index(path):
     try:
         with open(path, "rb") as file:
@@ -229,6 +236,8 @@ def _read_index(path):
         if index.get("version") != VERSION:
             raise ValueError("its format version is %r; this code reads version %d"
                              % (index.get("version"), VERSION))
+        if index.get("index_sha256") != _sha256_of_index(index):
+            raise ValueError("its content does not match its index_sha256 (it was edited)")
         data = index["data"]
         name = data["file"]
         if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
@@ -243,6 +252,12 @@ def _read_index(path):
         raise DataLossError("checkpoint index %s is damaged or not a checkpoint index: %s"
                             % (path, error)) from None
     return index
+
+
+def _sha256_of_index(index):
+    """The sha256 of the index's content (all but this field), so an edit shows."""
+    content = {key: value for key, value in index.items() if key != "index_sha256"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _sha256_of(path):
