@@ -6,4 +6,5 @@ the variables reachable from the objects you hand them; ``GradientDescentOptimiz
 """
 
 from .checkpoint import *  # noqa: F401,F403
+from .global_step import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
