@@ -27,9 +27,11 @@ import types
 
 import numpy as np
 from stage1_tensors import Tensor
+from stage1_tensors.errors import FailedPreconditionError
 from stage2_autodiff import Variable
 
 from .. import trackable
+from .._errors import as_int
 from . import checkpoint_format
 
 __all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variables",
@@ -96,10 +98,16 @@ class Checkpoint:
         >>> path == d + "/weights"
         True
         """
-        file_prefix = os.fspath(file_prefix)
+        file_prefix = _path(file_prefix, "Checkpoint.write", "file_prefix")
         graph = trackable.object_graph(self)
         arrays = {key: np.asarray(variable) for key, variable in graph.variables.items()}
-        checkpoint_format.write_checkpoint(file_prefix, arrays, graph.objects)
+        try:
+            checkpoint_format.write_checkpoint(file_prefix, arrays, graph.objects)
+        except OSError as error:        # a folder that is a file, no permission, a full disk
+            raise FailedPreconditionError(
+                "Checkpoint.write: cannot write the checkpoint %s: %s (the previous "
+                "checkpoint files are untouched)" % (file_prefix, error),
+                op="Checkpoint.write") from error
         return file_prefix
 
     def save(self, file_prefix):
@@ -115,7 +123,7 @@ class Checkpoint:
         >>> tf.train.latest_checkpoint(d) == d + "/ckpt-2"
         True
         """
-        file_prefix = os.fspath(file_prefix)
+        file_prefix = _path(file_prefix, "Checkpoint.save", "file_prefix")
         self.save_counter.assign_add(1)
         path = self.write("%s-%d" % (file_prefix, int(self.save_counter)))
         checkpoint_format.write_state(os.path.dirname(path), path, [path])
@@ -134,7 +142,7 @@ class Checkpoint:
         >>> tf.train.Checkpoint(v=v).read(path).assert_consumed() is not None, float(v)
         (True, 1.0)
         """
-        save_path = os.fspath(save_path)
+        save_path = _path(save_path, "Checkpoint.read", "save_path")
         values = checkpoint_format.read_checkpoint(save_path)
         values.pop("save_counter", None)
         return CheckpointLoadStatus(self, save_path, values)
@@ -161,7 +169,7 @@ class Checkpoint:
         if save_path is None:
             return InitializationOnlyStatus()
         _ = self.save_counter      # made now (if new), so it is restored with the rest
-        save_path = os.fspath(save_path)
+        save_path = _path(save_path, "Checkpoint.restore", "save_path")
         return CheckpointLoadStatus(self, save_path, checkpoint_format.read_checkpoint(save_path))
 
 
@@ -349,9 +357,9 @@ class CheckpointManager:
     """
 
     def __init__(self, checkpoint, directory, max_to_keep=5, checkpoint_name="ckpt"):
-        if max_to_keep is not None and max_to_keep < 1:
-            raise ValueError("CheckpointManager: max_to_keep must be at least 1 or None, "
-                             "got %r" % (max_to_keep,))
+        if max_to_keep is not None:
+            max_to_keep = as_int(max_to_keep, "CheckpointManager: max_to_keep (or None to keep "
+                                 "all)", at_least=1)
         self._checkpoint = checkpoint
         self._directory = os.fspath(directory)
         self._max_to_keep = max_to_keep
@@ -419,14 +427,27 @@ def latest_checkpoint(checkpoint_dir):
     >>> tf.train.Checkpoint(v=tf.Variable(1.0)).save(d + "/ckpt") == tf.train.latest_checkpoint(d)
     True
     """
-    state = checkpoint_format.read_state(os.fspath(checkpoint_dir))
+    checkpoint_dir = _path(checkpoint_dir, "latest_checkpoint", "checkpoint_dir")
+    if not os.path.isdir(checkpoint_dir):
+        return None
+    state = checkpoint_format.read_state(checkpoint_dir)
     if state is None or state[0] is None or not checkpoint_format.checkpoint_exists(state[0]):
         return None
     return state[0]
 
 
+def _path(value, who, what):
+    """``value`` as a path string, or a TypeError naming ``who`` and ``what``."""
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        path = os.fspath(value)
+        if isinstance(path, str) and path:
+            return path
+    raise TypeError("%s: %s must be a non-empty path (a str or os.PathLike), got %r"
+                    % (who, what, value))
+
+
 def _resolve(ckpt_dir_or_file):
-    path = os.fspath(ckpt_dir_or_file)
+    path = _path(ckpt_dir_or_file, "checkpoint", "ckpt_dir_or_file")
     if os.path.isdir(path):
         latest = latest_checkpoint(path)
         if latest is None:

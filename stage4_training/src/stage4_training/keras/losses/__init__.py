@@ -105,7 +105,11 @@ def deserialize(config, custom_objects=None):
     if name not in known:
         raise ValueError("keras.losses.deserialize: unknown loss class %r.%s %s"
                          % (name, _did_you_mean(name), _VALID))
-    return known[name].from_config(config.get("config", {}))
+    settings = config.get("config", {})
+    if not isinstance(settings, dict):
+        raise TypeError("keras.losses.deserialize: the 'config' of %s must be a dict of its "
+                        "arguments, got %r" % (name, settings))
+    return known[name].from_config(settings)
 
 
 _VALID = ("Valid names are the functions %s and the classes %s; or pass a Loss object or "

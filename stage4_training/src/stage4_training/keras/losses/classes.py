@@ -18,10 +18,10 @@ tf.Tensor(0.25, shape=(), dtype=float32)
 """
 
 import stage3_layers as tf
-from stage1_tensors.errors import OpError
 from stage1_tensors.tensor import Tensor
 from stage3_layers.keras.backend import snake_case
 
+from ..._errors import TEACHABLE, restate
 from . import functions
 from .reduction import Reduction, compute_weighted_loss, squeeze_or_expand_dimensions
 
@@ -54,7 +54,7 @@ class Loss:
             losses = self.call(y_true, y_pred)
             return compute_weighted_loss(losses, sample_weight, self.reduction,
                                          owner=type(self).__name__)
-        except OpError as error:
+        except TEACHABLE as error:
             raise self._explain(error, y_true, y_pred) from None
 
     def call(self, y_true, y_pred):
@@ -89,14 +89,8 @@ class Loss:
     def _explain(self, error, y_true, y_pred):
         """The op error ``error`` restated with this loss and the shapes it was given."""
         owner = type(self).__name__
-        if str(error).startswith(owner + ":"):
-            return error                # already names this loss
-        message = "%s (loss %r), called with y_true of shape %s and y_pred of shape %s: %s" % (
-            owner, self.name, _shape(y_true), _shape(y_pred), error)
-        try:
-            return type(error)(message, op=error.op)
-        except TypeError:               # an OpError subclass with another signature
-            return tf.errors.InvalidArgumentError(message, op=error.op)
+        return restate(error, "%s (loss %r), called with y_true of shape %s and y_pred of shape %s"
+                       % (owner, self.name, _shape(y_true), _shape(y_pred)))
 
 
 class LossFunctionWrapper(Loss):
@@ -231,7 +225,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
 
 def _shape(value):
-    shape = getattr(value, "shape", None)
+    shape = getattr(value, "shape", None) if not isinstance(value, type) else None
     if shape is None:
         try:
             shape = tf.convert_to_tensor(value).shape

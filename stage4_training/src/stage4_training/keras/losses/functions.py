@@ -169,6 +169,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         y_pred = _predictions(y_pred)
         if not isinstance(y_true, Tensor):
             y_true = tf.convert_to_tensor(y_true)
+        if y_pred.ndim == 0:
+            raise tf.errors.InvalidArgumentError(
+                "sparse_categorical_crossentropy: y_pred must hold one score per class along "
+                "its last axis, got a scalar; y_true holds the class indices",
+                op="sparse_categorical_crossentropy")
         if axis != -1 and axis != y_pred.ndim - 1:       # move the classes last
             perm = [a for a in range(y_pred.ndim) if a != axis % y_pred.ndim] + [axis]
             y_pred = tf.transpose(y_pred, perm)

@@ -15,6 +15,7 @@ import stage3_layers as tf
 from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.tensor import Tensor
 
+from ..._errors import as_int
 from .base import MeanMetricWrapper
 
 __all__ = ["accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
@@ -127,6 +128,10 @@ def sparse_top_k_categorical_matches(y_true, y_pred, k=5):
     """1.0 where the integer label is among the ``k`` highest scores; keeps ``y_true``'s shape."""
     y_true, y_pred = _tensor(y_true), _tensor(y_pred)
     true_shape = tuple(y_true.shape)
+    if y_pred.ndim == 0:
+        raise InvalidArgumentError(
+            "top_k_categorical_accuracy: y_pred must hold one score per class along its "
+            "last axis, got a scalar", op="top_k_categorical_accuracy")
     if y_pred.ndim > 2:
         y_pred = tf.reshape(y_pred, [-1, y_pred.shape[-1]])
     if y_true.ndim != 1:
@@ -228,7 +233,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     """
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
-        super().__init__(top_k_categorical_accuracy, name, dtype=dtype, k=int(k))
+        super().__init__(top_k_categorical_accuracy, name, dtype=dtype,
+                         k=as_int(k, "TopKCategoricalAccuracy: k", at_least=1))
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
@@ -241,4 +247,5 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
-        super().__init__(sparse_top_k_categorical_matches, name, dtype=dtype, k=int(k))
+        super().__init__(sparse_top_k_categorical_matches, name, dtype=dtype,
+                         k=as_int(k, "SparseTopKCategoricalAccuracy: k", at_least=1))

@@ -27,6 +27,7 @@ tf.Tensor(0.75, shape=(), dtype=float32)
 import stage3_layers as tf
 from stage1_tensors.errors import InvalidArgumentError
 
+from ..._errors import as_int
 from ..losses.reduction import squeeze_or_expand_dimensions
 from .base import Metric, _as, _div_no_nan
 
@@ -72,10 +73,9 @@ class AUC(Metric):
             inner = sorted(float(t) for t in thresholds)
             num_thresholds = len(inner) + 2
         else:
-            if int(num_thresholds) <= 1:
-                raise ValueError("AUC: num_thresholds must be an integer > 1, got %r"
-                                 % (num_thresholds,))
-            num_thresholds = int(num_thresholds)
+            # Four variables of num_thresholds floats each: 10 million is 160 MB already.
+            num_thresholds = as_int(num_thresholds, "AUC: num_thresholds", at_least=2,
+                                    at_most=10_000_000)
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
         self.num_thresholds = num_thresholds
         self.from_logits = bool(from_logits)

@@ -34,19 +34,24 @@ from stage1_tensors.tensor import Tensor
 from stage2_autodiff.recording import active_tapes, paused_tapes
 from stage3_layers.keras.layers import Layer
 
+from ..._errors import TEACHABLE, restate
 from ..losses.reduction import squeeze_or_expand_dimensions
 
 __all__ = ["Metric", "Reduce", "Sum", "Mean", "MeanMetricWrapper"]
 
 
 def _unrecorded(update_state):
-    """``update_state`` running with every tape paused (metrics are no part of a gradient)."""
+    """``update_state`` running with every tape paused (metrics are no part of a
+    gradient), its errors naming the metric (``SparseCategoricalAccuracy.update_state: ...``)."""
     @functools.wraps(update_state)
     def update_state_unrecorded(self, *args, **kwargs):
-        if not active_tapes():                       # the common case: no tape, no cost
-            return update_state(self, *args, **kwargs)
-        with paused_tapes():
-            return update_state(self, *args, **kwargs)
+        try:
+            if not active_tapes():                   # the common case: no tape, no cost
+                return update_state(self, *args, **kwargs)
+            with paused_tapes():
+                return update_state(self, *args, **kwargs)
+        except TEACHABLE as error:
+            raise restate(error, "%s.update_state" % type(self).__name__) from None
     update_state_unrecorded._unrecorded = True
     return update_state_unrecorded
 
