@@ -146,7 +146,8 @@ def test_metric_constructors_fail_only_with_teaching_errors():
 
 # --- task 6: checkpoints ----------------------------------------------------------
 @pytest.mark.stage4_task6
-def test_checkpoint_calls_fail_only_with_teaching_errors(tmp_path):
+def test_checkpoint_calls_fail_only_with_teaching_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)          # a relative prefix that gets through writes here
     calls = []
     for value in GENERAL:
         calls.append((["Checkpoint"], tf.train.Checkpoint, (), {"x": value}, ANY))
