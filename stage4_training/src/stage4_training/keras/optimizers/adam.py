@@ -60,7 +60,7 @@ class Adam(Optimizer):
     def _update_step(self, gradient, variable, learning_rate):
         t = int(self.iterations.numpy()) + 1
         correction = math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        alpha = learning_rate * tf.cast(correction, variable.dtype)
+        alpha = learning_rate * correction      # a Python float adopts the dtype
         m, v = self.get_slot(variable, "m"), self.get_slot(variable, "v")
         m.assign_add((gradient - m) * (1.0 - self.beta_1))
         v.assign_add((tf.square(gradient) - v) * (1.0 - self.beta_2))

@@ -179,7 +179,7 @@ class Optimizer:
         """
         value = tf.zeros_like(reference_variable)
         if initial_value is not None:
-            value = value + tf.cast(initial_value, reference_variable.dtype)
+            value = value + float(initial_value)     # a Python float adopts the dtype
         base = reference_variable.name.split(":")[0]
         slot = Variable(value, trainable=False, name="%s/%s" % (base, name))
         entry = self._slots.setdefault(id(reference_variable), (reference_variable, {}))
@@ -253,8 +253,7 @@ class Optimizer:
         for gradient, (_, variable) in zip(gradients, pairs):
             learning_rate = self._learning_rate_for(variable.dtype)
             if self.weight_decay:
-                variable.assign_sub(variable * tf.cast(self.weight_decay, variable.dtype)
-                                    * learning_rate)
+                variable.assign_sub(variable * float(self.weight_decay) * learning_rate)
             self._update_step(gradient, variable, learning_rate)
         self._iterations.assign_add(1)
 
@@ -313,7 +312,7 @@ class Optimizer:
                                  for g in gradients))
             if norm > self.global_clipnorm:
                 scale = self.global_clipnorm / norm
-                return [g * tf.cast(scale, g.dtype) for g in gradients]
+                return [g * scale for g in gradients]
         return gradients
 
     def _update_step(self, gradient, variable, learning_rate):
