@@ -37,7 +37,13 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOp
 
 
 class Optimizer:
-    """What the TF-1 forms add to a Keras optimizer (a mixin: it comes first in their bases)."""
+    """What the TF-1 forms add to a Keras optimizer (a mixin: it comes first in their
+    bases, so ``isinstance(opt, tf.train.Optimizer)`` holds for each of them).
+
+    >>> import stage4_training as tf
+    >>> isinstance(tf.train.AdamOptimizer(), tf.train.Optimizer)
+    True
+    """
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         """Applies the ``(gradient, variable)`` pairs, then adds one to ``global_step``
@@ -104,7 +110,14 @@ class Optimizer:
 
 class GradientDescentOptimizer(Optimizer, SGD):
     """``GradientDescentOptimizer(learning_rate, use_locking=False, name="GradientDescent")``:
-    ``variable -= learning_rate * gradient``."""
+    ``variable -= learning_rate * gradient``.
+
+    >>> import stage4_training as tf
+    >>> w = tf.Variable([1.0, 2.0])
+    >>> tf.train.GradientDescentOptimizer(0.5).apply_gradients([(tf.constant([2.0, 2.0]), w)])
+    >>> w.numpy()
+    array([0., 1.], dtype=float32)
+    """
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(learning_rate=learning_rate, name=name)
@@ -115,7 +128,16 @@ class GradientDescentOptimizer(Optimizer, SGD):
 
 class MomentumOptimizer(Optimizer, SGD):
     """``MomentumOptimizer(learning_rate, momentum, use_locking=False, name="Momentum",
-    use_nesterov=False)``."""
+    use_nesterov=False)``: ``accum = momentum * accum + gradient``, ``variable -= learning_rate * accum``.
+
+    >>> import stage4_training as tf
+    >>> w = tf.Variable(0.0)
+    >>> opt = tf.train.MomentumOptimizer(0.1, momentum=0.5)
+    >>> for _ in range(2):
+    ...     opt.apply_gradients([(tf.constant(1.0), w)])
+    >>> round(float(w), 6)       # -(0.1 * 1) - (0.1 * 1.5)
+    -0.25
+    """
 
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
@@ -130,7 +152,14 @@ class MomentumOptimizer(Optimizer, SGD):
 class AdamOptimizer(Optimizer, Adam):
     """``AdamOptimizer(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
     use_locking=False, name="Adam")``: TF-1's Adam (its epsilon is the "epsilon hat"
-    added to ``sqrt(v)``, as in Keras's rule)."""
+    added to ``sqrt(v)``, as in Keras's rule).
+
+    >>> import stage4_training as tf
+    >>> w = tf.Variable(1.0)
+    >>> tf.train.AdamOptimizer(learning_rate=0.1).apply_gradients([(tf.constant(3.0), w)])
+    >>> round(float(w), 4)       # the first step is about learning_rate
+    0.9
+    """
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  use_locking=False, name="Adam"):
@@ -144,7 +173,14 @@ class AdamOptimizer(Optimizer, Adam):
 
 class RMSPropOptimizer(Optimizer, RMSprop):
     """``RMSPropOptimizer(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
-    use_locking=False, centered=False, name="RMSProp")``: the mean square starts at ones."""
+    use_locking=False, centered=False, name="RMSProp")``: the mean square starts at ones.
+
+    >>> import stage4_training as tf
+    >>> w = tf.Variable(1.0)
+    >>> tf.train.RMSPropOptimizer(0.1).apply_gradients([(tf.constant(3.0), w)])
+    >>> round(float(w), 4)       # 1 - 0.1 * 3 / sqrt(0.9 * 1 + 0.1 * 9)
+    0.7764
+    """
 
     _initial_velocity = 1.0
 
@@ -161,7 +197,15 @@ class RMSPropOptimizer(Optimizer, RMSprop):
 
 class AdagradOptimizer(Optimizer, Adagrad):
     """``AdagradOptimizer(learning_rate, initial_accumulator_value=0.1, use_locking=False,
-    name="Adagrad")``: ``variable -= learning_rate * gradient / sqrt(accumulator)``."""
+    name="Adagrad")``: ``variable -= learning_rate * gradient / sqrt(accumulator)``.
+
+    >>> import stage4_training as tf
+    >>> w = tf.Variable(1.0)
+    >>> tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.0).apply_gradients(
+    ...     [(tf.constant(3.0), w)])
+    >>> round(float(w), 4)       # 1 - 0.1 * 3 / sqrt(9)
+    0.9
+    """
 
     def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
                  name="Adagrad"):

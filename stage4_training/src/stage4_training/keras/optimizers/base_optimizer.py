@@ -110,7 +110,14 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """The number of steps taken: a non-trainable int64 ``Variable``."""
+        """The number of steps taken: a non-trainable int64 ``Variable``.
+
+        >>> import stage4_training as tf
+        >>> opt = tf.keras.optimizers.Adam()
+        >>> _ = opt.apply_gradients([(tf.constant(1.0), tf.Variable(0.0))])
+        >>> opt.iterations
+        <tf.Variable 'iteration:0' shape=() dtype=int64, numpy=1>
+        """
         return self._iterations
 
     @property
