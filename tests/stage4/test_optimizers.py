@@ -328,6 +328,8 @@ def test_learning_rate_can_be_changed_mid_training():
     assert optimizer.learning_rate.dtype == tf.float32
     optimizer.learning_rate = S.PiecewiseConstantDecay([0], [9.0, 1.0])
     assert float(optimizer.learning_rate) == 1.0
+    with pytest.raises(TypeError, match="not settable"):
+        optimizer.learning_rate = 0.1
 
 
 def test_learning_rate_scheduler_callback_drives_the_optimizer():

@@ -125,7 +125,8 @@ class Optimizer:
         """The learning rate now: a float32 ``Variable`` you may ``assign`` to, or, when it
         is a ``LearningRateSchedule``, the schedule's value at ``iterations``.
 
-        Setting it (``opt.learning_rate = 0.01``) takes a number or a schedule.
+        Setting it (``opt.learning_rate = 0.01``) takes a number or a schedule (only a
+        schedule once it is a schedule, as in Keras).
 
         >>> import stage4_training as tf
         >>> opt = tf.keras.optimizers.SGD(0.1)
@@ -148,6 +149,10 @@ class Optimizer:
                                  % (type(self).__name__, value))
             value = float(value.numpy())
         number = self._check_number("learning_rate", value, at_least=0.0)
+        if isinstance(self._learning_rate, schedules_module.LearningRateSchedule):
+            raise TypeError("%s: this optimizer was created with a LearningRateSchedule as "
+                            "its learning_rate, so its learning rate is not settable to a "
+                            "number; give it a new schedule instead" % type(self).__name__)
         if isinstance(self._learning_rate, Variable):
             self._learning_rate.assign(number)
         else:
