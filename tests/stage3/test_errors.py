@@ -161,3 +161,72 @@ def test_any_shape_is_computed_or_refused_in_words(name, built, shape):
         layer(np.zeros(shape, np.float32))
     except ValueError as error:
         assert repr(layer.name) in str(error), str(error)
+
+
+# --- bad constructor arguments (issue 8): refused at once, naming the class --------
+BAD_CONSTRUCTIONS = [
+    ("BatchNormalization", lambda: L.BatchNormalization(momentum="a"), ValueError,
+     "momentum must be in [0, 1] (a number)", "stage3_task6"),
+    ("BatchNormalization", lambda: L.BatchNormalization(momentum=1.5), ValueError,
+     "momentum must be in [0, 1] (a number)", "stage3_task6"),
+    ("BatchNormalization", lambda: L.BatchNormalization(axis="a"), TypeError,
+     "axis must be an int or a non-empty list of ints", "stage3_task6"),
+    ("LayerNormalization", lambda: L.LayerNormalization(epsilon=-1.0), ValueError,
+     "epsilon must be in (0, inf] (a number)", "stage3_task6"),
+    ("Reshape", lambda: L.Reshape("ab"), TypeError, "target_shape must be a tuple of ints",
+     "stage3_task3"),
+    ("Reshape", lambda: L.Reshape(None), TypeError, "target_shape must be a tuple of ints",
+     "stage3_task3"),
+    ("Dense", lambda: L.Dense(3, activation="foo"), ValueError, "unknown activation 'foo'",
+     "stage3_task3"),
+    ("Conv2D", lambda: L.Conv2D(2, 3, kernel_initializer=3), ValueError,
+     "cannot interpret 3 as an initializer", "stage3_task5"),
+    ("LSTM", lambda: L.LSTM(0), ValueError, "units must be a positive integer",
+     "stage3_task7"),
+]
+
+
+@pytest.mark.parametrize("name, make, error, words", [
+    pytest.param(n, m, e, w, marks=getattr(pytest.mark, k), id="%s-%s" % (n, w[:20]))
+    for n, m, e, w, k in BAD_CONSTRUCTIONS])
+def test_a_bad_constructor_argument_is_refused_naming_the_class_and_what_is_valid(
+        name, make, error, words):
+    with pytest.raises(error) as info:
+        make()
+    message = str(info.value)
+    assert message.startswith(name + ":") and words in message, message
+
+
+@pytest.mark.stage3_task3
+def test_activation_none_is_the_linear_activation_as_in_keras():
+    x = np.array([[-2.0, 0.5]], np.float32)
+    np.testing.assert_array_equal(L.Activation(None)(x).numpy(), x)
+
+
+@pytest.mark.stage3_task2
+@pytest.mark.parametrize("shape", ["ab", [[2], [3]], [2, -1], [None, 2], 3.5])
+def test_add_weight_refuses_a_shape_that_is_no_list_of_sizes(shape):
+    layer = L.Layer(name="host")
+    with pytest.raises(ValueError) as info:
+        layer.add_weight("w", shape=shape)
+    message = str(info.value)
+    assert "'host'" in message and "'w'" in message and "such as (3, 4)" in message
+    assert layer.weights == []
+
+
+@pytest.mark.stage3_task1
+@pytest.mark.parametrize("name", ["Zeros", "Ones", "Constant", "RandomNormal",
+                                  "GlorotUniform", "Orthogonal", "Identity"])
+@pytest.mark.parametrize("shape", [None, "ab", [2, -1], [[2], [2]]])
+def test_an_initializer_refuses_a_shape_that_is_no_list_of_sizes(name, shape):
+    init = getattr(tf.keras.initializers, name)()
+    with pytest.raises(ValueError) as info:
+        init(shape=shape)
+    assert str(info.value).startswith(name + ": a weight shape must be"), str(info.value)
+
+
+@pytest.mark.stage3_task1
+def test_an_initializer_error_after_the_shape_check_names_the_initializer():
+    with pytest.raises(TypeError) as info:
+        tf.keras.initializers.GlorotUniform()([2, 2], dtype="foo")
+    assert str(info.value).startswith("GlorotUniform: ") and "'foo'" in str(info.value)

@@ -26,7 +26,9 @@ tf.Tensor([[1. 2.]], shape=(1, 2), dtype=float32)
 ['scale/w:0']
 """
 
+import functools
 import inspect
+import re
 
 import numpy as np
 
@@ -170,6 +172,11 @@ class Layer:
     _auto_building = False  # True while __call__ runs build() on first use
     _input_hint = None      # what inputs look like, said when an unbuilt layer refuses one
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__ = _naming_the_class(vars(cls)["__init__"])
+
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False,
                  input_shape=None, batch_input_shape=None, batch_size=None,
                  input_dim=None, **kwargs):
@@ -301,6 +308,17 @@ class Layer:
         backend.call_stack.append((self.name if self._scoped else None, None))
         try:
             self.build(shape)
+        except OpError as error:
+            if getattr(error, "_layer_noted", False):
+                raise
+            raise _noted(error, "layer %r (%s) could not be built for inputs of shape "
+                         "%s: %s" % (self.name, type(self).__name__,
+                                     format_shape(_batch_free(shape)), error)) from error
+        except (TypeError, ValueError) as error:
+            if getattr(error, "_layer_noted", False):
+                raise
+            raise _restated(error, "layer %r (%s) could not be built: %s"
+                            % (self.name, type(self).__name__, error)) from error
         finally:
             backend.call_stack.pop()
             self._auto_building = False
@@ -379,12 +397,18 @@ class Layer:
         <tf.Variable 'demo/w:0' shape=(2,) dtype=float32, numpy=array([1., 1.], dtype=float32)>
         """
         from . import initializers
-        shape = tuple(int(d) for d in (shape if shape is not None else ()))
-        dtype = tf.as_dtype(dtype or self.dtype)
-        if initializer is None:
-            initializer = "glorot_uniform" if dtype.is_floating else "zeros"
-        init = initializers.get(initializer)
-        value = init(shape, dtype=dtype)
+        who = "layer %r (%s) add_weight %r" % (self.name, type(self).__name__, name)
+        shape = initializers.weight_shape(shape if shape is not None else (), who)
+        try:
+            dtype = tf.as_dtype(dtype or self.dtype)
+            if initializer is None:
+                initializer = "glorot_uniform" if dtype.is_floating else "zeros"
+            init = initializers.get(initializer)
+            value = init(shape, dtype=dtype)
+        except OpError as error:
+            raise _noted(error, "%s: %s" % (who, error)) from error
+        except (TypeError, ValueError) as error:
+            raise _restated(error, "%s: %s" % (who, error)) from error
         if trainable is None:
             trainable = True
         name = name or "Variable"
@@ -653,6 +677,42 @@ def _unconfigured_arguments(cls, params):
     return [p for p in params if p not in _BASE_ARGUMENTS]
 
 
+def _naming_the_class(init):
+    """Wraps a layer's ``__init__`` so that a bad constructor argument is refused
+    in words that name the layer class: ``Dense(3, activation='foo')`` raises
+    ``ValueError: Dense: unknown activation 'foo'; ...``, not a bare message
+    from ``activations.get`` that leaves the reader guessing which layer (in a
+    long ``Sequential``) it came from. The error keeps its class (TypeError stays
+    TypeError) and chains the original."""
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        try:
+            init(self, *args, **kwargs)
+        except (TypeError, ValueError, OpError) as error:
+            name = type(self).__name__
+            message = str(error)
+            if re.search(r"(?<!\w)%s(?!\w)" % re.escape(name), message):
+                raise
+            if isinstance(error, OpError):
+                raise _noted(error, "%s: %s" % (name, message)) from error
+            raise _restated(error, "%s: %s" % (name, message)) from error
+    return __init__
+
+
+def _restated(error, message):
+    """A TypeError or ValueError of ``error``'s class (or the plain one, when
+    that class cannot be made from a message) saying ``message``, marked as
+    explained so that enclosing layers and constructors leave it alone."""
+    try:
+        restated = type(error)(message)
+        if str(restated) != message:
+            raise TypeError
+    except Exception:
+        restated = (TypeError if isinstance(error, TypeError) else ValueError)(message)
+    restated._layer_noted = True
+    return restated
+
+
 def _noted(error, message):
     """A copy of the op error ``error`` that says ``message`` and is marked as
     explained, so the layers around the one that failed leave it alone."""
@@ -683,3 +743,6 @@ def _nested_output_shape(outputs):
     if isinstance(outputs, tf.Tensor):
         return _batch_free(tuple(outputs.shape))
     return None
+
+
+Layer.__init__ = _naming_the_class(Layer.__init__)

@@ -14,15 +14,17 @@ tf.Tensor([[1. 1.]
 GlorotUniform()
 """
 
+import functools
 import math
 
 import numpy as np
 
 import stage2_autodiff as tf
+from stage1_tensors.errors import OpError
 
 from . import backend
 
-__all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal",
+__all__ = ["weight_shape", "Initializer", "Zeros", "Ones", "Constant", "RandomNormal",
            "RandomUniform", "TruncatedNormal", "VarianceScaling", "GlorotUniform",
            "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform",
            "Orthogonal", "Identity", "get", "serialize"]
@@ -44,6 +46,71 @@ def _floating(dtype, who):
     return dtype
 
 
+def weight_shape(shape, who):
+    """``shape`` as a tuple of non-negative Python ints, or a ValueError naming
+    ``who`` (the initializer or layer asking) and saying what a shape looks like.
+
+    A weight's shape is a list, tuple or ``TensorShape`` of sizes, or a 1-D
+    integer tensor; ``None``, a string, a number alone, a nested list, a
+    negative or unknown size are refused here, before any op sees them.
+
+    >>> from stage3_layers.keras.initializers import weight_shape
+    >>> weight_shape([2, 3], "GlorotUniform")
+    (2, 3)
+    >>> weight_shape(None, "GlorotUniform")
+    Traceback (most recent call last):
+    ...
+    ValueError: GlorotUniform: a weight shape must be a list or tuple of sizes >= 0 such as (3, 4), got None
+    """
+    def refuse():
+        text = repr(shape)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        raise ValueError("%s: a weight shape must be a list or tuple of sizes >= 0 such "
+                         "as (3, 4), got %s" % (who, text))
+    if isinstance(shape, tf.TensorShape):
+        if shape.rank is None:
+            refuse()
+        shape = list(shape)
+    elif isinstance(shape, (tf.Tensor, np.ndarray)):
+        array = shape.numpy() if isinstance(shape, tf.Tensor) else shape
+        if array.ndim != 1 or array.dtype.kind not in "iu":
+            refuse()
+        shape = array.tolist()
+    if not isinstance(shape, (list, tuple)):
+        refuse()
+    sizes = []
+    for size in shape:
+        if (isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer))
+                or size < 0):
+            refuse()
+        sizes.append(int(size))
+    return tuple(sizes)
+
+
+def _naming_the_initializer(call):
+    """Wraps an initializer's ``__call__``: the shape is checked first
+    (``weight_shape``), and any TypeError, ValueError or op error after that is
+    restated with the initializer's class name (``GlorotUniform: as_dtype:
+    cannot interpret 'foo' as a dtype ...``), keeping its class."""
+    @functools.wraps(call)
+    def __call__(self, shape, dtype=None, **kwargs):
+        name = type(self).__name__
+        shape = weight_shape(shape, name)
+        try:
+            return call(self, shape, dtype=dtype, **kwargs)
+        except (TypeError, ValueError, OpError) as error:
+            message = str(error)
+            if message.startswith(name):
+                raise
+            message = "%s: %s" % (name, message)
+            if isinstance(error, OpError):
+                raise type(error)(message, op=error.op) from error
+            raise (TypeError if isinstance(error, TypeError) else ValueError)(
+                message) from error
+    return __call__
+
+
 class Initializer:
     """Base class: subclasses implement ``__call__(shape, dtype=None)``.
 
@@ -54,6 +121,11 @@ class Initializer:
     >>> tf.keras.layers.Dense(1, kernel_initializer=Twos())(tf.ones([1, 2]))
     tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__call__" in vars(cls):
+            cls.__call__ = _naming_the_initializer(vars(cls)["__call__"])
 
     def __call__(self, shape, dtype=None, **kwargs):
         raise NotImplementedError("%s must implement __call__(shape, dtype=None)"
@@ -114,7 +186,9 @@ class Constant(Initializer):
             if value.size != 1:
                 raise ValueError("Constant: a value of shape %s cannot fill shape %s"
                                  % (value.shape, shape))
-            value = np.full(shape, value.reshape(()), dtype=dtype.name)
+            # tf.fill, not np.full: a shape too big for memory is then refused
+            # as the op error ResourceExhaustedError, like every other op's.
+            return tf.fill(shape, tf.constant(value.reshape(())))
         return tf.constant(value)
 
     def get_config(self):

@@ -127,6 +127,14 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(target_shape, tf.TensorShape):
+            target_shape = list(target_shape)
+        if not isinstance(target_shape, (list, tuple)) or not all(
+                isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_))
+                for d in target_shape):
+            raise TypeError("Reshape: target_shape must be a tuple of ints, the shape of "
+                            "each example without the batch axis, such as (3, 4) or "
+                            "(-1, 4); got %r" % (target_shape,))
         target_shape = tuple(int(d) for d in target_shape)
         if sum(d == -1 for d in target_shape) > 1 or any(d < -1 or d == 0 for d in target_shape):
             raise ValueError("Reshape: target_shape may contain positive sizes and at "

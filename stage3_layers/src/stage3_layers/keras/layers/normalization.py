@@ -20,6 +20,8 @@ tf.Tensor([[-0.9995004]
 array([0.01], dtype=float32)
 """
 
+import numpy as np
+
 import stage2_autodiff as tf
 
 from .. import initializers
@@ -41,6 +43,27 @@ def _axes(axis, rank, layer):
     return sorted(out)
 
 
+def _checked_axis(axis, layer):
+    """``axis`` as an int or a list of ints, or a TypeError saying what is valid."""
+    def is_int(a):
+        return isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
+    if is_int(axis):
+        return int(axis)
+    if isinstance(axis, (list, tuple)) and axis and all(is_int(a) for a in axis):
+        return [int(a) for a in axis]
+    raise TypeError("%s: axis must be an int or a non-empty list of ints (the feature "
+                    "axes, -1 for the last), got %r" % (layer, axis))
+
+
+def _checked_number(value, layer, what, low, high, low_open=False):
+    """``value`` as a float in ``[low, high]`` (``(low, high]`` when ``low_open``)."""
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
+            or not (low < value if low_open else low <= value) or not value <= high):
+        raise ValueError("%s: %s must be in %s%s, %s] (a number), got %r"
+                         % (layer, what, "(" if low_open else "[", low, high, value))
+    return float(value)
+
+
 def _normalize(x, mean, variance, gamma, beta, epsilon):
     """``(x - mean) * rsqrt(variance + epsilon) * gamma + beta`` as one scale and shift."""
     inv = tf.math.rsqrt(variance + epsilon)
@@ -56,8 +79,10 @@ class _Normalization(Layer):
     def __init__(self, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
                  **kwargs):
         super().__init__(**kwargs)
-        self.axis = axis
-        self.epsilon = float(epsilon)
+        who = type(self).__name__
+        self.axis = _checked_axis(axis, who)
+        self.epsilon = _checked_number(epsilon, who, "epsilon", 0, float("inf"),
+                                       low_open=True)
         self.center = bool(center)
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
@@ -117,10 +142,7 @@ class BatchNormalization(_Normalization):
             kwargs.pop(key, None)
         super().__init__(axis, epsilon, center, scale, beta_initializer,
                          gamma_initializer, **kwargs)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError("BatchNormalization: momentum must be in [0, 1], got %r"
-                             % (momentum,))
-        self.momentum = float(momentum)
+        self.momentum = _checked_number(momentum, "BatchNormalization", "momentum", 0, 1)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
 
