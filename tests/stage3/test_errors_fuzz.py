@@ -128,6 +128,7 @@ def test_every_layer_constructor_and_first_call_fail_only_with_teaching_errors(n
     assert not leaks, fuzz._report(leaks)
 
 
+@pytest.mark.stage3_task7
 def test_the_fuzz_covers_every_built_in_layer():
     aliases = {"AvgPool2D", "MaxPool2D", "Convolution2D"}
     untested = {"Layer", "InputLayer", "InputSpec", "RNN"}   # base classes and wrappers
