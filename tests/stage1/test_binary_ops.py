@@ -157,3 +157,31 @@ BAD_CALLS = [
 @pytest.mark.parametrize("call,op,mentions", BAD_CALLS)
 def test_bad_calls_raise_errors_that_name_the_op(call, op, mentions):
     assert_teaches(call, mentions, op=op)
+
+
+@pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_divide_no_nan_is_divide_with_zero_where_the_divisor_is_zero(rng, shapes, dtype):
+    x = rng.standard_normal(shapes[0]).astype(dtype)
+    y = rng.standard_normal(shapes[1]).astype(dtype)
+    y = np.where(rng.random(shapes[1]) < 0.4, 0, y).astype(dtype)
+    out = tf.math.divide_no_nan(x, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(y == 0, 0, x / np.where(y == 0, 1, y))
+    assert out.dtype == tf.as_dtype(dtype)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-6)
+
+
+def test_divide_no_nan_gives_zero_for_zero_over_zero_and_inf_over_zero():
+    out = tf.math.divide_no_nan([0.0, np.inf, -1.0], [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(out.numpy(), [0.0, 0.0, 0.0])
+
+
+def test_divide_no_nan_refuses_integers_as_tensorflow_does():
+    with pytest.raises((tf.errors.InvalidArgumentError, TypeError, ValueError)) as info:
+        tf.math.divide_no_nan(tf.constant([1, 2]), tf.constant([0, 1]))
+    assert "divide_no_nan" in str(info.value)
+
+
+def test_divide_no_nan_is_only_in_tf_math():
+    assert not hasattr(tf, "divide_no_nan")

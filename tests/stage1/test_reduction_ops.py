@@ -202,3 +202,21 @@ BAD_CALLS = [
 @pytest.mark.parametrize("call,op,mentions", BAD_CALLS)
 def test_bad_calls_raise_errors_that_name_the_op(call, op, mentions):
     assert_teaches(call, mentions, op=op)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, [0, 1]])
+@pytest.mark.parametrize("keepdims", [None, False, True])
+@pytest.mark.parametrize("dtype", ["float32", "int32", "bool"])
+def test_count_nonzero_matches_numpy(rng, axis, keepdims, dtype):
+    x = (rng.integers(0, 3, size=(3, 4)) * (rng.random((3, 4)) < 0.5)).astype(dtype)
+    out = tf.math.count_nonzero(x, axis=axis, keepdims=keepdims)
+    np_axis = tuple(axis) if isinstance(axis, list) else axis
+    expected = np.count_nonzero(x, axis=np_axis, keepdims=bool(keepdims))
+    assert out.dtype == tf.int64
+    np.testing.assert_array_equal(out.numpy(), expected)
+
+
+def test_count_nonzero_takes_an_output_dtype_and_is_only_in_tf_math():
+    out = tf.math.count_nonzero([[0.0, 1.5], [2.0, 3.0]], dtype=tf.int32)
+    assert out.dtype == tf.int32 and int(out) == 3
+    assert not hasattr(tf, "count_nonzero")

@@ -25,6 +25,7 @@ BINARY = {
     "minimum": (tf.minimum, (0.5, 2), (-2, -0.5)),
     "squared_difference": (tf.math.squared_difference, (-2, 2), (-2, 2)),
     "floormod": (tf.math.floormod, (0.1, 0.9), (1.5, 2.5)),
+    "divide_no_nan": (tf.math.divide_no_nan, (-2, 2), (0.5, 2)),
 }
 
 
@@ -131,3 +132,22 @@ def test_every_registered_op_has_a_gradient_or_is_declared_without_one():
     missing = registry.ops_without_gradient_rule()
     assert missing == [], ("these ops have neither a gradient nor a no_gradient mark: %s"
                            % missing)
+
+
+def test_divide_no_nan_passes_zero_gradients_where_the_divisor_is_zero():
+    x = tf.constant([1.0, 2.0, 3.0], tf.float64)
+    y = tf.constant([0.0, 4.0, 0.0], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        z = tf.math.divide_no_nan(x, y)
+    gx, gy = tape.gradient(z, [x, y])
+    np.testing.assert_allclose(gx.numpy(), [0.0, 0.25, 0.0])
+    np.testing.assert_allclose(gy.numpy(), [0.0, -2.0 / 16.0, 0.0])
+
+
+def test_count_nonzero_has_no_gradient_as_in_tensorflow():
+    x = tf.constant([0.0, 1.5, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        n = tf.math.count_nonzero(x)
+    assert tape.gradient(n, x) is None

@@ -19,9 +19,12 @@ from .ops.reduction_ops import __all__ as _reduction
 from .ops.unary_ops import *  # noqa: F401,F403
 from .ops.unary_ops import __all__ as _unary
 from .ops.gather_ops import where  # noqa: F401  (API.md lists it with the math ops)
+# Only in tf.math, as in TensorFlow 2 (not top-level names):
+from .ops.binary_ops import divide_no_nan  # noqa: F401
+from .ops.reduction_ops import count_nonzero  # noqa: F401
 
 # Casts are not math in TensorFlow's namespace: tf.cast lives at the top only.
 _NOT_MATH = {"cast", "saturate_cast"}
 
 __all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction)
-                  | {"where"}) - _NOT_MATH)
+                  | {"where", "divide_no_nan", "count_nonzero"}) - _NOT_MATH)

@@ -15,7 +15,7 @@ tf.Tensor([[2 3]
 import numpy as np
 
 from ..dispatch import execute
-from ..dtypes import ALL_NUMPY, BOOL, INTEGER, NUMERIC
+from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 
@@ -42,6 +42,7 @@ Pow = _binary("Pow", "pow")
 Maximum = _binary("Maximum", "maximum")
 Minimum = _binary("Minimum", "minimum")
 SquaredDifference = _binary("SquaredDifference", "squared_difference")
+DivNoNan = _binary("DivNoNan", "divide_no_nan", FLOATING)
 
 
 @AddV2.kernel
@@ -122,6 +123,15 @@ def _squared_difference(xp, x, y):
     return xp.multiply(d, d)
 
 
+@DivNoNan.kernel
+def _divide_no_nan(xp, x, y):
+    # x / y, but 0 wherever y is 0 (even for x = 0 or inf): the divisor is
+    # replaced by 1 there first, so no nan or inf is ever computed.
+    zero = y == 0
+    safe = xp.where(zero, xp.ones_like(y), y)
+    return xp.where(zero, xp.zeros_like(x * safe), xp.true_divide(x, safe))
+
+
 # --- comparisons and logic (results are bool) -------------------------------
 Equal = _binary("Equal", "equal", ALL_NUMPY)
 NotEqual = _binary("NotEqual", "not_equal", ALL_NUMPY)
@@ -187,6 +197,18 @@ def divide(x, y, name=None):
 
 
 truediv = divide
+
+
+def divide_no_nan(x, y, name=None):
+    """``x / y``, but 0 where ``y`` is 0 (floating dtypes; as ``tf.math.divide_no_nan``).
+
+    Only in ``tf.math``, as in TensorFlow 2.
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.divide_no_nan([3.0, 1.0, 0.0], [2.0, 0.0, 0.0])
+    tf.Tensor([1.5 0.  0. ], shape=(3,), dtype=float32)
+    """
+    return execute(DivNoNan, (x, y))
 
 
 def floordiv(x, y, name=None):

@@ -275,6 +275,26 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
                    _reduce_attrs(axis, keepdims, "reduce_logsumexp"))
 
 
+# --- count_nonzero: a composite of public ops ----------------------------------------
+def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  # noqa: A002
+    """How many elements over ``axis`` are not zero (not False for bools), as
+    ``dtype`` (int64 by default). Built from ``not_equal``, ``cast`` and
+    ``reduce_sum``, so it has no gradient, as in TensorFlow. Only in ``tf.math``.
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.count_nonzero([[0.0, 1.5], [2.0, 3.0]], axis=1)
+    tf.Tensor([1 2], shape=(2,), dtype=int64)
+    """
+    from .unary_ops import cast
+    from .binary_ops import not_equal
+    from ..convert import convert_to_tensor
+    with error_scope("count_nonzero"):
+        x = convert_to_tensor(input)
+        nonzero = not_equal(x, convert_to_tensor(False if x.dtype.is_bool else 0, x.dtype))
+        return reduce_sum(cast(nonzero, dtype), axis=axis,
+                          keepdims=False if keepdims is None else keepdims)
+
+
 # --- any, all ---------------------------------------------------------------------------
 Any = reduction_op("Any", "reduce_any", BOOL)
 All = reduction_op("All", "reduce_all", BOOL)

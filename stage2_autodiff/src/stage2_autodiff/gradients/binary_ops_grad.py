@@ -115,6 +115,17 @@ def _floormod_grad(op, grad):
     return _both(op, grad, -grad * tf.floordiv(x, y))
 
 
+@RegisterGradient("DivNoNan")
+def _divide_no_nan_grad(op, grad):
+    # TensorFlow's rule: the gradients of x / y, each divided "no nan", so
+    # both are 0 where y is 0 (where the output was set to 0).
+    want_x, want_y = _wanted(op)
+    x, y = op.inputs
+    return (unbroadcast(tf.math.divide_no_nan(grad, y), x._value.shape) if want_x else None,
+            unbroadcast(grad * tf.math.divide_no_nan(tf.math.divide_no_nan(-x, y), y),
+                        y._value.shape) if want_y else None)
+
+
 # Piecewise constant (FloorDiv) or bool-valued: no gradient flows through these.
 for _name in ("FloorDiv", "Equal", "NotEqual", "Less", "LessEqual", "Greater",
               "GreaterEqual", "LogicalAnd", "LogicalOr", "LogicalXor"):
