@@ -145,6 +145,9 @@ class CompiledState:
             raise ValueError("compile: metrics as a dict (one list per output) is for models "
                              "with several outputs, which this compile() does not handle; "
                              "give a list, e.g. metrics=['accuracy']")
+        elif not isinstance(metrics, (list, tuple)):
+            raise TypeError("compile: metrics must be a list of names, functions or Metric "
+                            "objects (e.g. ['accuracy']), got %r" % (metrics,))
         self.given_metrics = list(metrics)
         self.loss_tracker = metrics_module.Mean(name="loss")
         self.metric_objects = None        # made from the first batch, in build()

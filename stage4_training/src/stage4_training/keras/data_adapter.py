@@ -59,6 +59,9 @@ def _arrays(value, what, who):
     if value is None:
         return None
     if isinstance(value, dict):
+        if not value:
+            raise ValueError("%s: %s is an empty dict; give an array, a tensor, or a dict "
+                             "{input name: array}" % (who, what))
         return {key: _as_array(v, "%s[%r]" % (what, key), who) for key, v in value.items()}
     return _as_array(value, what, who)
 

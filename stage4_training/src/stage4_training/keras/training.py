@@ -38,6 +38,8 @@ array([[21.]], dtype=float32)
 
 import numpy as np
 
+import functools
+
 import stage3_layers as tf
 from stage3_layers.keras import models as stage3_models
 
@@ -45,8 +47,21 @@ from . import callbacks as callbacks_module
 from . import compile_utils, data_adapter, optimizers, saving
 from . import metrics as metrics_module
 from .utils import unpack_x_y_sample_weight
+from .._errors import TEACHABLE, restate
 
 __all__ = ["Model"]
+
+
+def _named(method):
+    """``method`` whose bad-argument errors start with ``Model.<method>`` (the
+    layer, loss or op that failed deep inside still says what and why)."""
+    @functools.wraps(method)
+    def named(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TEACHABLE as error:
+            raise restate(error, "%s.%s" % (type(self).__name__, method.__name__)) from None
+    return named
 
 
 def _verbosity(verbose):
@@ -114,6 +129,7 @@ class Model(stage3_models.Model):
     _compiled = None          # compile_utils.CompiledState (its metrics are not weights)
 
     # --- compile ------------------------------------------------------------------
+    @_named
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=None, steps_per_execution=None, **kwargs):
         """Chooses the optimizer, the loss and the metrics ``fit`` will use.
@@ -310,6 +326,7 @@ class Model(stage3_models.Model):
         return self(x, training=False)
 
     # --- the loops --------------------------------------------------------------
+    @_named
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -412,6 +429,7 @@ class Model(stage3_models.Model):
         values = [logs[n] for n in names]
         return values[0] if len(values) == 1 else values
 
+    @_named
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """The loss and metrics over all of ``x``/``y`` (or a ``Dataset``), no training.
@@ -442,6 +460,7 @@ class Model(stage3_models.Model):
             raise ValueError("evaluate: the data gave no batches (is it empty?)")
         return logs if return_dict else self._flatten_logs(logs)
 
+    @_named
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs for all of ``x`` (batch by batch), joined into one NumPy array.
 
@@ -470,6 +489,7 @@ class Model(stage3_models.Model):
             raise ValueError("predict: the data gave no batches (is it empty?)")
         return _concatenate(outputs)
 
+    @_named
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True, return_dict=False):
         """One ``train_step`` on exactly this batch; returns the loss (and metrics).
@@ -490,6 +510,7 @@ class Model(stage3_models.Model):
         logs = _python_logs(self.train_step(batch))
         return logs if return_dict else self._flatten_logs(logs)
 
+    @_named
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True,
                       return_dict=False):
         """One ``test_step`` on exactly this batch: loss and metrics, no training.
@@ -508,6 +529,7 @@ class Model(stage3_models.Model):
         logs = _python_logs(self.test_step(batch))
         return logs if return_dict else self._flatten_logs(logs)
 
+    @_named
     def predict_on_batch(self, x):
         """The model's output for exactly this batch, as a NumPy array.
 
