@@ -31,6 +31,8 @@ from . import keras  # noqa: E402,F401  (stage 3's keras, grown)
 from . import data, losses, summary, train  # noqa: E402,F401
 from . import contrib  # noqa: E402,F401
 
+from .data.tensor_spec import TensorSpec  # noqa: E402,F401  (tf.TensorSpec)
+
 optimizers = keras.optimizers  # tf.optimizers is tf.keras.optimizers in TF 2
 metrics = keras.metrics        # tf.metrics likewise
 
