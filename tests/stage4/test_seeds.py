@@ -142,7 +142,7 @@ def test_seed003_mnist_training_loop_lowers_the_loss(mnist, capsys):
         print("Loss at step {:04d}: {:.3f}".format(i, loss(model, x, y)))
 
     print("Final loss: {:.3f}".format(loss(model, x, y)))
-    assert i == 2 * 63 - 1                       # 2000 / 32 rounded up, twice
+    assert i == 4000 // 32 - 1       # repeat(2) before batch(32): 4000 elements, 125 batches
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
         "Initial loss", "Loss at step 0000", "Final loss"]
