@@ -21,10 +21,11 @@ import types
 
 import pytest
 
-STAGES = ("stage1_tensors", "stage2_autodiff", "stage3_layers")
+STAGES = ("stage1_tensors", "stage2_autodiff", "stage3_layers", "stage4_training")
 MARKS = {"stage1_tensors": pytest.mark.stage1_task1,
          "stage2_autodiff": pytest.mark.stage2_task1,
-         "stage3_layers": pytest.mark.stage3_task2}
+         "stage3_layers": pytest.mark.stage3_task2,
+         "stage4_training": pytest.mark.stage4_task10}
 
 
 def words(text):
@@ -120,7 +121,40 @@ STAGE3 = (
     + under("keras.activations", words("relu sigmoid tanh softmax gelu elu selu softplus linear"))
 )
 
-NAMES = {"stage1_tensors": STAGE1, "stage2_autodiff": STAGE2, "stage3_layers": STAGE3}
+# --- Stage 4: training ------------------------------------------------------------
+
+STAGE4 = (
+    under("keras.optimizers", words("SGD Adam AdamW RMSprop Adagrad get"))
+    + under("keras.optimizers.Adam", words("apply_gradients minimize iterations"))
+    + under("keras.optimizers.schedules", words("""ExponentialDecay PiecewiseConstantDecay
+                                                   CosineDecay"""))
+    + under("train", words("""GradientDescentOptimizer AdamOptimizer get_or_create_global_step
+                              Checkpoint CheckpointManager latest_checkpoint"""))
+    + under("train.Checkpoint", words("save write restore read"))
+    + under("keras.losses", words("""MeanSquaredError MeanAbsoluteError Huber
+                                     SparseCategoricalCrossentropy CategoricalCrossentropy
+                                     BinaryCrossentropy get"""))
+    + ["losses.sparse_softmax_cross_entropy"]
+    + under("keras.metrics", words("""Mean Sum Accuracy BinaryAccuracy CategoricalAccuracy
+                                      SparseCategoricalAccuracy TopKCategoricalAccuracy AUC"""))
+    + under("keras.metrics.Mean", words("update_state result reset_state"))
+    + ["contrib.eager.metrics.Mean"]
+    + under("data.Dataset", words("""from_tensor_slices from_tensors range zip from_generator
+                                     map filter shuffle batch padded_batch repeat take skip
+                                     prefetch cache enumerate unbatch cardinality
+                                     as_numpy_iterator"""))
+    + under("summary", words("""create_file_writer scalar histogram text image record_if
+                                flush"""))
+    + under("contrib.summary", words("""create_file_writer scalar
+                                        record_summaries_every_n_global_steps"""))
+    + under("keras.Model", words("compile fit evaluate predict save"))
+    + ["keras.models.load_model", "keras.datasets.mnist.load_data"]
+    + under("keras.callbacks", words("""Callback History ModelCheckpoint EarlyStopping
+                                        TensorBoard LambdaCallback CSVLogger"""))
+)
+
+NAMES = {"stage1_tensors": STAGE1, "stage2_autodiff": STAGE2, "stage3_layers": STAGE3,
+         "stage4_training": STAGE4}
 
 # Argument names the seeds and TF code pass by keyword.
 SIGNATURES = {
@@ -138,6 +172,15 @@ SIGNATURES = {
                         "test.compute_gradient": words("f x")},
     "stage3_layers": {"keras.layers.Dense": words("units activation use_bias"),
                       "keras.layers.Layer.add_weight": words("name shape")},
+    "stage4_training": {"keras.optimizers.Adam": words("learning_rate beta_1 beta_2 epsilon"),
+                        "train.GradientDescentOptimizer": words("learning_rate"),
+                        "keras.Model.fit": words("""x y batch_size epochs verbose callbacks
+                                                    validation_split validation_data shuffle"""),
+                        "keras.Model.compile": words("optimizer loss metrics"),
+                        "data.Dataset.shuffle": words("buffer_size seed reshuffle_each_iteration"),
+                        "data.Dataset.batch": words("batch_size drop_remainder"),
+                        "summary.scalar": words("name data step"),
+                        "losses.sparse_softmax_cross_entropy": words("labels logits")},
 }
 
 # Where each stage's public functions and classes live: the package itself and
@@ -148,6 +191,12 @@ NAMESPACES = {
     "stage3_layers": ["", "math", "nn", "random", "errors", "contrib.eager", "test",
                       "keras", "keras.layers", "keras.initializers", "keras.activations",
                       "keras.backend"],
+    "stage4_training": ["", "math", "nn", "random", "errors", "contrib.eager", "test",
+                        "keras", "keras.layers", "keras.initializers", "keras.activations",
+                        "keras.backend", "keras.optimizers", "keras.optimizers.schedules",
+                        "keras.losses", "keras.metrics", "keras.callbacks", "keras.models",
+                        "keras.datasets.mnist", "losses", "data", "train", "summary",
+                        "contrib.summary"],
 }
 
 

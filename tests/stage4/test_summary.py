@@ -165,7 +165,11 @@ def test_text(tmp_path):
 
 
 def test_nothing_is_written_without_a_writer_or_while_not_recording(tmp_path):
-    assert tf.summary.scalar("x", 1.0, step=0) is False
+    seen = []                # a new thread: no default writer (another test may have set one)
+    thread = threading.Thread(target=lambda: seen.append(tf.summary.scalar("x", 1.0, step=0)))
+    thread.start()
+    thread.join()
+    assert seen == [False]
     with tf.summary.create_file_writer(str(tmp_path)).as_default():
         with tf.summary.record_if(False):
             assert tf.summary.scalar("off", 1.0, step=0) is False

@@ -51,7 +51,20 @@ class _Recording:
 
 @contextlib.contextmanager
 def record_summaries_every_n_global_steps(n, global_step=None):
-    """Inside, summaries record when ``global_step % n == 0`` (the global step by default)."""
+    """Inside, summaries record when ``global_step % n == 0`` (the global step by default).
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> step = tf.Variable(0, dtype="int64")
+    >>> written = []
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     for _ in range(6):
+    ...         _ = step.assign_add(1)
+    ...         with tf.contrib.summary.record_summaries_every_n_global_steps(3, step):
+    ...             written.append(tf.contrib.summary.scalar("loss", 1.0, step=int(step)))
+    >>> written
+    [False, False, True, False, False, True]
+    """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError("record_summaries_every_n_global_steps: n must be a positive integer, "
                          "got %r" % (n,))
@@ -62,20 +75,43 @@ def record_summaries_every_n_global_steps(n, global_step=None):
 
 @contextlib.contextmanager
 def always_record_summaries():
-    """Inside, every summary records."""
+    """Inside, every summary records.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.contrib.summary.always_record_summaries():
+    ...         tf.contrib.summary.should_record_summaries()
+    True
+    """
     with _writer.record_if(_Recording(lambda: True)):
         yield
 
 
 @contextlib.contextmanager
 def never_record_summaries():
-    """Inside, no summary records."""
+    """Inside, no summary records.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.contrib.summary.never_record_summaries():
+    ...         tf.contrib.summary.scalar("loss", 1.0, step=0)
+    False
+    """
     with _writer.record_if(_Recording(lambda: False)):
         yield
 
 
 def should_record_summaries():
-    """TF-1's rule: a default writer, a recording context, and all conditions true."""
+    """TF-1's rule: a default writer, a recording context, and all conditions true.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     tf.contrib.summary.should_record_summaries()    # no recording context
+    False
+    """
     return (any(isinstance(c, _Recording) for c in _writer.recording_conditions())
             and _writer.should_record_summaries())
 
@@ -89,21 +125,45 @@ def _tag(name, family):
 
 
 def scalar(name, tensor, family=None, step=None):
-    """A scalar summary at ``step`` (the global step by default); whether it wrote."""
+    """A scalar summary at ``step`` (the global step by default); whether it wrote.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.contrib.summary.always_record_summaries():
+    ...         tf.contrib.summary.scalar("loss", 0.5, family="train")
+    True
+    """
     if not should_record_summaries():
         return False
     return _ops.scalar(_tag(name, family), tensor, step=_step(step))
 
 
 def histogram(name, tensor, family=None, step=None):
-    """A histogram summary at ``step`` (the global step by default); whether it wrote."""
+    """A histogram summary at ``step`` (the global step by default); whether it wrote.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.contrib.summary.always_record_summaries():
+    ...         tf.contrib.summary.histogram("w", [1.0, 2.0, 2.0])
+    True
+    """
     if not should_record_summaries():
         return False
     return _ops.histogram(_tag(name, family), tensor, step=_step(step))
 
 
 def image(name, tensor, bad_color=None, max_images=3, family=None, step=None):
-    """An image summary at ``step`` (the global step by default); whether it wrote."""
+    """An image summary at ``step`` (the global step by default); whether it wrote.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.contrib.summary.always_record_summaries():
+    ...         tf.contrib.summary.image("x", tf.ones([1, 4, 4, 1]))
+    True
+    """
     if not should_record_summaries():
         return False
     return _ops.image(_tag(name, family), tensor, step=_step(step), max_outputs=max_images)

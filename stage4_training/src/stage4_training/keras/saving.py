@@ -198,6 +198,14 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     ``"name.keras"`` gives one zip file, any other path a folder. The model
     must be built (called on data, or ``input_shape=`` given) and its class
     must ``get_config`` (built-in layers and ``Sequential`` do).
+
+    >>> import os, tempfile
+    >>> import stage4_training as tf
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> tf.keras.models.save_model(model, path)
+    >>> os.path.exists(path)
+    True
     """
     filepath = os.fspath(filepath)
     if not overwrite and os.path.exists(filepath):
@@ -307,6 +315,17 @@ def load_model(filepath, custom_objects=None, compile=True):
 
     ``custom_objects`` maps names to your own classes and functions (not needed
     for those registered with ``keras.utils.register_keras_serializable``).
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import stage4_training as tf
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(2, input_shape=(3,))])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> model.save(path)
+    >>> loaded = tf.keras.models.load_model(path)
+    >>> x = np.ones((1, 3), np.float32)
+    >>> bool(np.array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0)))
+    True
     """
     filepath = os.fspath(filepath)
     files = _read_files(filepath)

@@ -132,7 +132,14 @@ def histogram_buckets(values, buckets=DEFAULT_BUCKETS):
 
 
 def histogram(name, data, step=None, buckets=None, description=None):
-    """Writes the distribution of ``data``'s values (any shape) as ``buckets`` buckets (30)."""
+    """Writes the distribution of ``data``'s values (any shape) as ``buckets`` buckets (30).
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     tf.summary.histogram("weights", tf.random.normal([100]), step=0, buckets=10)
+    True
+    """
     array = _array(data, "histogram")
     if array.dtype.kind not in "biuf":
         raise TypeError("summary.histogram: data for %r must be numbers, got %s" % (name, array.dtype))
@@ -146,7 +153,14 @@ def histogram(name, data, step=None, buckets=None, description=None):
 
 
 def text(name, data, step=None, description=None):
-    """Writes a string (TensorBoard's Text tab renders it as Markdown)."""
+    """Writes a string (TensorBoard's Text tab renders it as Markdown).
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     tf.summary.text("notes", "learning rate **halved**", step=3)
+    True
+    """
     if isinstance(data, Tensor) or hasattr(data, "numpy"):
         data = data.numpy()
     if isinstance(data, np.ndarray) and data.ndim == 0:
@@ -159,7 +173,14 @@ def text(name, data, step=None, description=None):
 
 def image(name, data, step=None, max_outputs=3, description=None):
     """Writes up to ``max_outputs`` images of ``data``, shape ``[k, h, w, c]`` (c = 1, 3
-    or 4), floats in [0, 1] or uint8, each as a PNG file."""
+    or 4), floats in [0, 1] or uint8, each as a PNG file.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     tf.summary.image("digits", tf.zeros([2, 28, 28, 1]), step=0)
+    True
+    """
     array = _array(data, "image")
     if array.ndim != 4 or array.shape[-1] not in (1, 3, 4):
         raise ValueError("summary.image: data for %r must have shape [k, height, width, "

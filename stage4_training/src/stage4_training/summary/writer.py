@@ -72,6 +72,15 @@ class SummaryWriter:
 
     Events wait in memory until ``max_queue`` are pending, ``flush()`` or
     ``close()`` is called, or the program ends.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> writer = tf.summary.create_file_writer(tempfile.mkdtemp())
+    >>> isinstance(writer, tf.summary.SummaryWriter), writer.path is None
+    (True, True)
+    >>> writer.init()
+    >>> writer.path.split("/")[-1].startswith("events.out.tfevents.")
+    True
     """
 
     def __init__(self, logdir, max_queue=None, flush_millis=None, filename_suffix=None):
@@ -185,7 +194,15 @@ class _NoopWriter(SummaryWriter):
 def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffix=None,
                        name=None, experimental_trackable=False):
     """A ``SummaryWriter`` for an event file in ``logdir`` (made if missing).
-    ``flush_millis`` is accepted; events are flushed by count, ``flush()`` and at exit."""
+    ``flush_millis`` is accepted; events are flushed by count, ``flush()`` and at exit.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> writer = tf.summary.create_file_writer(tempfile.mkdtemp())
+    >>> with writer.as_default():
+    ...     tf.summary.scalar("accuracy", 0.9, step=1)
+    True
+    """
     return SummaryWriter(logdir, max_queue=max_queue, flush_millis=flush_millis,
                          filename_suffix=filename_suffix)
 
@@ -251,13 +268,31 @@ def recording_conditions():
 
 def should_record_summaries():
     """Whether a summary op here would write: a default writer exists and every
-    ``record_if`` condition holds."""
+    ``record_if`` condition holds.
+
+    >>> import tempfile
+    >>> import stage4_training as tf
+    >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     with tf.summary.record_if(False):
+    ...         tf.summary.should_record_summaries()
+    False
+    """
     return current_writer() is not None and all(
         bool(c()) if callable(c) else bool(c) for c in _state.conditions)
 
 
 def flush(writer=None):
-    """Flushes ``writer`` (default: the default writer)."""
+    """Flushes ``writer`` (default: the default writer).
+
+    >>> import os, tempfile
+    >>> import stage4_training as tf
+    >>> logdir = tempfile.mkdtemp()
+    >>> with tf.summary.create_file_writer(logdir, max_queue=100).as_default(step=0):
+    ...     _ = tf.summary.scalar("x", 1.0)
+    ...     tf.summary.flush()
+    ...     os.path.getsize(os.path.join(logdir, os.listdir(logdir)[0])) > 0
+    True
+    """
     writer = writer if writer is not None else current_writer()
     if writer is not None:
         writer.flush()

@@ -18,7 +18,12 @@ _global_step = None
 
 
 def get_global_step():
-    """The global step variable, or ``None`` before anything created it."""
+    """The global step variable, or ``None`` before anything created it.
+
+    >>> import stage4_training as tf
+    >>> tf.train.get_or_create_global_step() is tf.train.get_global_step()
+    True
+    """
     return _global_step
 
 
@@ -27,6 +32,13 @@ def create_global_step():
 
     Raises ``ValueError`` if it exists already, as TF does; most code wants
     ``get_or_create_global_step``.
+
+    >>> import stage4_training as tf
+    >>> _ = tf.train.get_or_create_global_step()
+    >>> tf.train.create_global_step()
+    Traceback (most recent call last):
+    ...
+    ValueError: create_global_step: the global step exists already; use tf.train.get_or_create_global_step() to get it
     """
     global _global_step
     if _global_step is not None:
@@ -37,5 +49,13 @@ def create_global_step():
 
 
 def get_or_create_global_step():
-    """The global step, created (at 0) on the first call."""
+    """The global step, created (at 0) on the first call.
+
+    >>> import stage4_training as tf
+    >>> step = tf.train.get_or_create_global_step()
+    >>> before = int(step)
+    >>> _ = step.assign_add(1)
+    >>> int(tf.train.get_or_create_global_step()) - before
+    1
+    """
     return _global_step if _global_step is not None else create_global_step()

@@ -166,6 +166,12 @@ class Reduce(Metric):
 
     ``update_state(values, sample_weight=None)``: with weights, each value
     counts ``weight`` times; the mean is ``sum(w * v) / sum(w)``.
+
+    >>> import stage4_training as tf
+    >>> m = tf.keras.metrics.Reduce("weighted_mean", name="m")
+    >>> m.update_state([1.0, 3.0], sample_weight=[1.0, 3.0])
+    >>> float(m.result())
+    2.5
     """
 
     def __init__(self, reduction, name, dtype=None):
@@ -179,6 +185,14 @@ class Reduce(Metric):
             self.count = self.add_weight("count")
 
     def update_state(self, values, sample_weight=None):
+        """Adds ``values`` (weighted by ``sample_weight``) to the running total.
+
+        >>> import stage4_training as tf
+        >>> m = tf.keras.metrics.Mean()
+        >>> m.update_state([1.0, 2.0, 6.0])
+        >>> float(m.result())
+        3.0
+        """
         values = _as(values, self.dtype)
         if sample_weight is not None:
             sample_weight = _as(sample_weight, self.dtype)
