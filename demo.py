@@ -1,8 +1,10 @@
 """The course's demo: `make demo` runs this file.
 
 A guided tour of the stages written so far, printed to the terminal: stage 1's
-tensors, stage 2's gradients, stage 3's layers (the goal, once stage 4 lands, is
-training a digit classifier). Each
+tensors, stage 2's gradients, stage 3's layers, and stage 4's training: seed
+003's regression with an optimizer, then seed 004's MNIST classifier trained
+with fit() to over 97% test accuracy, with TensorBoard logs and a checkpoint
+restored into a fresh model. Each
 chapter is a function that prints what it does and shows the result, so the
 output reads top to bottom like a short lecture.
 """
@@ -186,14 +188,100 @@ def chapter_layers():
     """, ns)
 
 
-def tour():
+def chapter_regression():
+    import stage4_training as tf4
+    title("10. Stage 4: an optimizer does the update (seed 003's regression)")
+    say("""Stage 2 updated W and B by hand. An optimizer owns that step: it takes
+        the gradients, updates every variable by its rule and counts the steps.
+        Seed 003's TF-1 code runs as it is: GradientDescentOptimizer, and
+        apply_gradients with global_step=, which adds one to the global step.""")
+    tf4.random.set_seed(0)
+    ns = {"tf": tf4}
+    show("""
+        training_inputs = tf.random_normal([2000])
+        training_outputs = training_inputs * 3 + 2 + tf.random_normal([2000])
+        W, B = tf.Variable(5.0), tf.Variable(10.0)
+        def loss(): return tf.reduce_mean(tf.square(training_inputs * W + B - training_outputs))
+        optimizer = tf.train.GradientDescentOptimizer(learning_rate=0.01)
+    """, ns)
+    run_block("""
+        for i in range(300):
+            with tf.GradientTape() as tape:
+                value = loss()
+            grads = tape.gradient(value, [W, B])
+            optimizer.apply_gradients(zip(grads, [W, B]), global_step=tf.train.get_or_create_global_step())
+    """, ns)
+    show("""
+        print("W = {:.3f}, B = {:.3f}, loss = {:.3f}".format(float(W), float(B), float(loss())))
+        int(tf.train.get_or_create_global_step())
+    """, ns)
+
+
+def chapter_mnist(epochs=5, batch_size=32, train_images=None):
+    import time
+
+    import stage4_training as tf4
+    title("11. Stage 4: training seed 004's MNIST classifier with fit()")
+    say("""The real MNIST digits are vendored in the repository (no download).
+        fit() runs the training step (tape, gradients, Adam) for every batch of
+        32, as seed 004 does, shows Keras's progress bar, and the TensorBoard
+        callback writes event files to logs/mnist (`make tensorboard` shows them).""")
+    tf4.keras.backend.clear_session()
+    tf4.random.set_seed(0)
+    ns = {"tf": tf4, "np": np}
+    show("""
+        (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+        x_train, x_test = (x_train / 255.0).astype("float32"), (x_test / 255.0).astype("float32")
+        x_train.shape, x_test.shape
+    """, ns)
+    if train_images:          # the test of this demo trains on fewer
+        ns["x_train"], ns["y_train"] = ns["x_train"][:train_images], ns["y_train"][:train_images]
+    run_block("""
+        model = tf.keras.Sequential([
+            tf.keras.layers.Flatten(input_shape=(28, 28)),
+            tf.keras.layers.Dense(128, activation='relu'),
+            tf.keras.layers.Dense(10, activation='softmax'),
+        ])
+    """, ns)
+    show("""
+        optimizer = tf.keras.optimizers.Adam(learning_rate=0.001)
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        tensorboard = tf.keras.callbacks.TensorBoard(log_dir="logs/mnist")
+    """, ns)
+    started = time.perf_counter()
+    show("history = model.fit(x_train, y_train, epochs=%d, batch_size=%d, callbacks=[tensorboard])"
+         % (epochs, batch_size), ns)
+    say("Trained in %.0f s. On the 10,000 test digits it has never seen:"
+        % (time.perf_counter() - started))
+    show("""
+        loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+        print("test accuracy: {:.4f}".format(accuracy))
+    """, ns)
+    say("""A Checkpoint saves the model's and the optimizer's variables, named by
+        the path of attributes that reaches them; restoring into a fresh model
+        that is not even built yet works, the values wait until its layers make
+        their variables.""")
+    show("""
+        checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer)
+        path = checkpoint.save("logs/checkpoints/mnist")
+        fresh = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(128, activation='relu'), tf.keras.layers.Dense(10, activation='softmax')])
+        status = tf.train.Checkpoint(model=fresh, optimizer=tf.keras.optimizers.Adam()).restore(path)
+        same = np.array_equal(fresh.predict(x_test, verbose=0), model.predict(x_test, verbose=0))
+        print("restored from", path, "- same predictions on all test digits:", same)
+    """, ns)
+
+
+def tour(epochs=5, train_images=None):
     ns = {"tf": tf, "np": np}
     for chapter in (chapter_eager, chapter_seed, chapter_dtypes, chapter_broadcasting,
                     chapter_errors, chapter_dispatcher, chapter_control_flow):
         chapter(ns)
     chapter_gradients()
     chapter_layers()
-    print("\nNext: `make test` runs every test; `make docs` serves the course site.")
+    chapter_regression()
+    chapter_mnist(epochs=epochs, train_images=train_images)
+    print("\nNext: `make test` runs every test; `make docs` serves the course site;")
+    print("`make tensorboard` shows the training curves written to logs/mnist.")
 
 
 if __name__ == "__main__":

@@ -184,19 +184,3 @@ def test_004_verify_eager(capsys):
         print(tf.executing_eagerly())
     """, capsys)
     assert out == "True\nTrue\n"
-
-
-# --- the demo ---------------------------------------------------------------
-
-def test_make_demo_runs_the_whole_tour(capsys):
-    """`make demo` runs demo.py; its tour (stages 1 to 3) must keep working."""
-    import pathlib
-    import runpy
-    demo = runpy.run_path(str(pathlib.Path(__file__).parents[2] / "demo.py"))
-    demo["tour"]()
-    out = capsys.readouterr().out
-    assert "hello, [[4.]]" in out
-    assert "InvalidArgumentError: matmul: inner dimensions must match" in out
-    assert "  MatMul " in out and "FizzBuzz" in out
-    assert "(2.98, 2.0)" in out                    # stage 2: the seed's fit, W≈3, B≈2
-    assert "Total params: 7,960" in out            # stage 3: the seed's model summary
