@@ -10,6 +10,7 @@ import pytest
 import stage4_training as tf
 from tests.stage4.test_callbacks import converging_model, diverging_model, kernel  # noqa: F401
 from tests.stage4.test_fit import blobs, classifier, zero_model  # noqa: F401
+from tests.stage4.test_optimizers import O  # noqa: F401
 
 pytestmark = pytest.mark.stage4_task9
 
@@ -73,3 +74,12 @@ def test_model_checkpoint_every_n_batches(tmp_path):
 
 
 # --- CSVLogger, TerminateOnNaN, LearningRateScheduler ----------------------------------------
+
+
+def test_saving_a_compiled_model_keeps_its_optimizer_settings(tmp_path):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer=O.RMSprop(0.02, momentum=0.3), loss="mse")
+    model.save(str(tmp_path / "m.keras"))
+    loaded = tf.keras.models.load_model(str(tmp_path / "m.keras"))
+    assert type(loaded.optimizer) is O.RMSprop
+    assert loaded.optimizer.get_config() == model.optimizer.get_config()

@@ -53,3 +53,12 @@ def test_a_checkpoint_mid_training_continues_identically(make, tmp_path):
     status.assert_consumed()
     assert int(fresh.iterations) == len(GRADS)
     np.testing.assert_array_equal(fresh_w.numpy(), w.numpy())
+
+
+def test_tf1_adam_in_a_checkpoint_with_the_global_step(tmp_path):
+    w, optimizer, step = tf.Variable(W0), tf.train.AdamOptimizer(0.01), tf.Variable(0, dtype=tf.int64)
+    optimizer.apply_gradients([(tf.constant(GRADS[0]), w)], global_step=step)
+    path = tf.train.Checkpoint(w=w, optimizer=optimizer, optimizer_step=step).save(
+        str(tmp_path / "ckpt"))
+    keys = [key for key, _ in tf.train.list_variables(path)]
+    assert "optimizer_step" in keys and "w/.OPTIMIZER_SLOT/optimizer/m" in keys

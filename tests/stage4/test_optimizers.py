@@ -301,18 +301,6 @@ def test_updates_are_not_recorded_on_an_outer_tape():
     assert float(tape.gradient(loss, a)) == 4.0
 
 
-def test_fit_trains_with_every_optimizer_by_name():
-    x = RNG.normal(size=(32, 3)).astype("float32")
-    y = (x @ np.array([[1.0], [-2.0], [0.5]])).astype("float32")
-    for name in ("sgd", "adam", "adamw", "rmsprop", "adagrad", "SGD", "Adam"):
-        tf.random.set_seed(1)
-        model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(3,))])
-        model.compile(optimizer=name, loss="mse")
-        history = model.fit(x, y, batch_size=8, epochs=3, verbose=0)
-        assert history.history["loss"][-1] < history.history["loss"][0], name
-        assert int(model.optimizer.iterations) == 12
-
-
 # --- learning rate -------------------------------------------------------------------
 def test_learning_rate_can_be_changed_mid_training():
     optimizer = O.SGD(0.1)
@@ -330,14 +318,6 @@ def test_learning_rate_can_be_changed_mid_training():
     assert float(optimizer.learning_rate) == 1.0
     with pytest.raises(TypeError, match="not settable"):
         optimizer.learning_rate = 0.1
-
-
-def test_learning_rate_scheduler_callback_drives_the_optimizer():
-    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
-    model.compile(optimizer=O.Adam(0.1), loss="mse")
-    history = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=3, verbose=0,
-                        callbacks=[tf.keras.callbacks.LearningRateScheduler(lambda e, lr: lr / 2)])
-    np.testing.assert_allclose(history.history["lr"], [0.05, 0.025, 0.0125], rtol=1e-6)
 
 
 # --- slots: names, shapes, dtypes, checkpoints ----------------------------------------
@@ -368,15 +348,6 @@ def test_get_takes_names_in_any_case_and_passes_instances_through():
     optimizer = O.Adam()
     assert O.get(optimizer) is optimizer
     assert tf.optimizers.Adam is O.Adam
-
-
-def test_saving_a_compiled_model_keeps_its_optimizer_settings(tmp_path):
-    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
-    model.compile(optimizer=O.RMSprop(0.02, momentum=0.3), loss="mse")
-    model.save(str(tmp_path / "m.keras"))
-    loaded = tf.keras.models.load_model(str(tmp_path / "m.keras"))
-    assert type(loaded.optimizer) is O.RMSprop
-    assert loaded.optimizer.get_config() == model.optimizer.get_config()
 
 
 # --- the TF-1 forms ------------------------------------------------------------------
@@ -463,15 +434,6 @@ def test_tf1_minimize_finds_the_variables_the_loss_read():
     with pytest.raises(TypeError, match="global_step"):
         tf.train.GradientDescentOptimizer(0.5).apply_gradients([(tf.constant(1.0), a)],
                                                                global_step=3)
-
-
-def test_tf1_adam_in_a_checkpoint_with_the_global_step(tmp_path):
-    w, optimizer, step = tf.Variable(W0), tf.train.AdamOptimizer(0.01), tf.Variable(0, dtype=tf.int64)
-    optimizer.apply_gradients([(tf.constant(GRADS[0]), w)], global_step=step)
-    path = tf.train.Checkpoint(w=w, optimizer=optimizer, optimizer_step=step).save(
-        str(tmp_path / "ckpt"))
-    keys = [key for key, _ in tf.train.list_variables(path)]
-    assert "optimizer_step" in keys and "w/.OPTIMIZER_SLOT/optimizer/m" in keys
 
 
 # --- teaching errors -------------------------------------------------------------------
