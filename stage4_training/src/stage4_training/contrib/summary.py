@@ -14,11 +14,11 @@ global step by default::
 
 >>> import tempfile
 >>> import stage4_training as tf
->>> tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).set_as_default()
->>> tf.contrib.summary.scalar("loss", 1.0)              # not inside a recording context
+>>> with tf.contrib.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+...     print(tf.contrib.summary.scalar("loss", 1.0))   # not inside a recording context
+...     with tf.contrib.summary.always_record_summaries():
+...         print(tf.contrib.summary.scalar("loss", 1.0))
 False
->>> with tf.contrib.summary.always_record_summaries():
-...     tf.contrib.summary.scalar("loss", 1.0)
 True
 """
 
