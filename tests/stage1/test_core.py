@@ -769,7 +769,7 @@ def test_redirects_nest_innermost_wins():
         with dispatch.redirect(lambda op, i, a: "inner"):
             assert tf.add(1, 2) == "inner"
         assert tf.add(1, 2) == "outer"
-    assert dispatch._redirects == []
+    assert dispatch.active_redirects() == []
 
 
 @task2
@@ -783,7 +783,7 @@ def test_run_eagerly_executes_inside_a_redirect_and_is_observed():
     with dispatch.observing(lambda op, i, a, o: observed.append(op.name)):
         with dispatch.redirect(trace_and_run):
             y = tf.multiply(tf.constant([2, 3]), 4)
-            assert len(dispatch._redirects) == 1    # restored after run_eagerly
+            assert len(dispatch.active_redirects()) == 1    # restored after run_eagerly
     np.testing.assert_array_equal(y.numpy(), [8, 12])
     assert redirected == ["Mul"] and observed == ["Mul"]
 
@@ -796,8 +796,8 @@ def test_run_eagerly_restores_redirects_after_an_error():
     with dispatch.redirect(handler):
         with pytest.raises(errors.InvalidArgumentError, match="matmul: inner dimensions"):
             tf.matmul([[1.0, 2.0]], [[1.0, 2.0]])
-        assert dispatch._redirects == [handler]
-    assert dispatch._redirects == []
+        assert dispatch.active_redirects() == [handler]
+    assert dispatch.active_redirects() == []
 
 
 @task2
@@ -807,6 +807,34 @@ def test_redirected_ops_are_not_observed():
         with dispatch.redirect(lambda op, i, a: None):
             tf.add(1.0, 2.0)
     assert seen == []
+
+
+@task2
+def test_a_redirect_belongs_to_the_thread_that_set_it():
+    import threading
+    results = {}
+
+    def other_thread():
+        results["other"] = tf.add(1.0, 2.0)        # runs eagerly: not redirected here
+
+    with dispatch.redirect(lambda op, i, a: "recorded"):
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        results["here"] = tf.add(1.0, 2.0)
+    assert results["here"] == "recorded"
+    assert isinstance(results["other"], Tensor) and float(results["other"]) == 3.0
+
+
+@task2
+def test_init_scope_runs_ops_eagerly_inside_a_redirect_and_restores_it():
+    with dispatch.redirect(lambda op, i, a: "recorded"):
+        assert not tf.executing_eagerly()
+        with dispatch.init_scope():
+            assert tf.executing_eagerly()
+            assert float(tf.add(1.0, 2.0)) == 3.0
+        assert tf.add(1.0, 2.0) == "recorded"
+    assert tf.executing_eagerly()
 
 
 @task2

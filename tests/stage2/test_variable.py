@@ -103,3 +103,47 @@ def test_tape_does_not_keep_a_variable_alive():
     del v, tape, y
     gc.collect()
     assert ref() is None
+
+
+# --- while ops are redirected (stage 5 tracing a function) ---------------------
+
+def test_assign_is_an_op_while_ops_are_redirected():
+    from stage1_tensors import dispatch
+    v = tf.Variable([1.0, 2.0])
+    seen, delta = [], tf.constant([1.0, 1.0])
+    with dispatch.redirect(lambda op, inputs, attrs: seen.append((op.name, inputs))):
+        v.assign([5.0, 6.0])
+        v.assign_add(delta)
+        v.assign_sub(delta)
+    assert [name for name, _ in seen][:2] == ["AssignVariableOp", "AssignAddVariableOp"]
+    assert seen[-1][0] == "AssignSubVariableOp" and seen[-1][1][0] is v
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])    # unchanged: only recorded
+
+
+def test_a_redirected_assign_still_checks_shape_and_dtype():
+    from stage1_tensors import dispatch
+    v = tf.Variable([1.0, 2.0])
+    with dispatch.redirect(lambda op, inputs, attrs: None):
+        with pytest.raises(ValueError, match="shape"):
+            v.assign([1.0, 2.0, 3.0])
+        with pytest.raises(TypeError, match="dtype"):
+            v.assign_add(tf.constant([1, 2]))
+
+
+def test_numpy_of_a_variable_is_refused_while_redirected():
+    from stage1_tensors import dispatch
+    v = tf.Variable(3.0)
+    with dispatch.redirect(lambda op, inputs, attrs: None):
+        with pytest.raises(NotImplementedError, match="only available eagerly"):
+            v.numpy()
+        with pytest.raises(NotImplementedError):
+            float(v)
+        with dispatch.init_scope():
+            assert float(v) == 3.0
+
+
+def test_a_callable_initial_value_runs_eagerly_even_while_redirected():
+    from stage1_tensors import dispatch
+    with dispatch.redirect(lambda op, inputs, attrs: "recorded"):
+        v = tf.Variable(lambda: tf.ones([2]) * 3.0)
+    np.testing.assert_array_equal(v.numpy(), [3.0, 3.0])

@@ -13,7 +13,9 @@ Two extension points let later stages hook in without editing this file:
 * **observers** (``add_observer``) are called after each op with
   ``(op, inputs, attrs, outputs)``; stage 2's ``GradientTape`` records this way.
 * **redirects** (``redirect``) replace steps 1-5 entirely: a graph being traced
-  (stage 5) records a node instead of running a kernel.
+  (stage 5) records a node instead of running a kernel. Redirects belong to the
+  thread that set them, so a trace in one thread never captures the ops that
+  another thread (a ``Dataset`` prefetching, say) runs meanwhile.
 
 >>> import stage1_tensors as tf
 >>> from stage1_tensors import dispatch, registry
@@ -27,6 +29,7 @@ Two extension points let later stages hook in without editing this file:
 """
 
 import contextlib
+import threading
 
 from .convert import op_inputs
 from .errors import (InternalError, InvalidArgumentError, OpError,
@@ -34,11 +37,14 @@ from .errors import (InternalError, InvalidArgumentError, OpError,
 from .tensor import Tensor
 
 __all__ = ["execute", "add_observer", "remove_observer", "redirect",
-           "observing", "wrap"]
+           "observing", "wrap", "run_eagerly", "init_scope", "active_redirects"]
 
 _EMPTY_ATTRS = {}
 _observers = []     # called after every op that ran eagerly
-_redirects = []     # innermost last; when non-empty, ops go there instead
+# thread id -> that thread's redirect handlers, innermost last. Empty (falsy)
+# unless some thread is redirecting, so the eager path pays one test for it.
+_redirects = {}
+_get_ident = threading.get_ident
 _new_tensor = Tensor.__new__
 
 
@@ -63,8 +69,10 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
     >>> dispatch.execute(registry.get_op("AddV2"), (tf.constant(1), 2))
     tf.Tensor(3, shape=(), dtype=int32)
     """
-    if _redirects:
-        return _redirects[-1](op, inputs, attrs)
+    if _redirects:                      # some thread redirects: is it this one?
+        handlers = _redirects.get(_get_ident())
+        if handlers:
+            return handlers[-1](op, inputs, attrs)
     backend, values = op_inputs(op, inputs)
     if op.check is not None:
         op.check(values, attrs)
@@ -184,8 +192,8 @@ def redirect(handler):
     """Inside the block, ``execute`` calls ``handler(op, inputs, attrs)`` instead.
 
     The handler decides what an op call means: stage 5 records graph nodes.
-    Redirects nest; the innermost wins. A handler may call ``run_eagerly`` to
-    execute the op normally.
+    Redirects nest; the innermost wins. They apply to the thread that set them
+    only. A handler may call ``run_eagerly`` to execute the op normally.
 
     >>> import stage1_tensors as tf
     >>> from stage1_tensors import dispatch
@@ -193,11 +201,49 @@ def redirect(handler):
     ...     tf.add(1.0, 2.0)
     'AddV2'
     """
-    _redirects.append(handler)
+    ident = _get_ident()
+    handlers = _redirects.setdefault(ident, [])
+    handlers.append(handler)
     try:
         yield handler
     finally:
-        _redirects.pop()
+        handlers.pop()
+        if not handlers and _redirects.get(ident) is handlers:
+            del _redirects[ident]
+
+
+def active_redirects():
+    """This thread's redirect handlers, outermost first (a copy).
+
+    >>> from stage1_tensors import dispatch
+    >>> dispatch.active_redirects()
+    []
+    """
+    return list(_redirects.get(_get_ident(), ()))
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Inside the block, ops run eagerly even while this thread is redirected.
+
+    TensorFlow's ``tf.init_scope``: code that makes state (a layer building its
+    weights, an optimizer making its slots) runs once, for real, even when it
+    is first reached while a function is being traced.
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch
+    >>> with dispatch.redirect(lambda op, inputs, attrs: "recorded"):
+    ...     with dispatch.init_scope():
+    ...         tf.add(1.0, 2.0)
+    tf.Tensor(3.0, shape=(), dtype=float32)
+    """
+    ident = _get_ident()
+    saved = _redirects.pop(ident, None)
+    try:
+        yield
+    finally:
+        if saved:
+            _redirects[ident] = saved
 
 
 def run_eagerly(op, inputs, attrs=_EMPTY_ATTRS):
@@ -209,9 +255,5 @@ def run_eagerly(op, inputs, attrs=_EMPTY_ATTRS):
     ...     tf.add(1.0, 2.0)
     ('AddV2', tf.Tensor(3.0, shape=(), dtype=float32))
     """
-    saved = _redirects[:]
-    del _redirects[:]
-    try:
+    with init_scope():
         return execute(op, inputs, attrs)
-    finally:
-        _redirects[:] = saved

@@ -1,4 +1,5 @@
-"""Eager mode switches kept for the seeds' sake: here everything is eager.
+"""Eager mode switches kept for the seeds' sake: ops run when they are called,
+except while a function is being traced into a graph (stage 5 redirects ops).
 
 >>> import stage1_tensors as tf
 >>> tf.enable_eager_execution()
@@ -10,13 +11,15 @@ __all__ = ["executing_eagerly", "enable_eager_execution"]
 
 
 def executing_eagerly():
-    """True: every op runs the moment it is called.
+    """True when ops run the moment they are called: always, except inside a
+    ``redirect`` (stage 5's ``function`` tracing a graph) outside ``init_scope``.
 
     >>> import stage1_tensors as tf
     >>> tf.executing_eagerly()
     True
     """
-    return True
+    from .dispatch import active_redirects
+    return not active_redirects()
 
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None):

@@ -21,15 +21,17 @@ import numpy as np
 from stage1_tensors import dtypes as _dtypes
 from stage1_tensors.backends import backend_of
 from stage1_tensors.convert import constant, to_array
+from stage1_tensors import dispatch
 from stage1_tensors.dispatch import execute
 from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.ops.attrs import bool_attr
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor, TensorShape
 
-from .registry import register_gradient
+from .registry import no_gradient, register_gradient
 
-__all__ = ["Variable", "ReadVariableOp"]
+__all__ = ["Variable", "ReadVariableOp", "AssignVariableOp", "AssignAddVariableOp",
+           "AssignSubVariableOp", "creation_count"]
 
 # Reading a variable is an op (as in TensorFlow), so a tape sees the read and
 # gradients flow from the value that was read back to the variable.
@@ -43,6 +45,40 @@ def _read_variable(xp, value):
 
 
 register_gradient("ReadVariableOp", lambda op, grad: grad)
+
+# Assigning is an op too, but only while ops are redirected (stage 5 records a
+# graph node for it, so the graph changes the real variable each time it runs).
+# Eagerly, ``assign`` simply swaps the array. The kernels compute the new value;
+# whoever runs the op stores it in the variable. Assignments have no gradient.
+AssignVariableOp = define_op("AssignVariableOp", "assign", inputs=("resource", "value"),
+                             dtypes=_dtypes.ALL_NUMPY)
+AssignAddVariableOp = define_op("AssignAddVariableOp", "assign_add",
+                                inputs=("resource", "value"), dtypes=_dtypes.ALL_NUMPY)
+AssignSubVariableOp = define_op("AssignSubVariableOp", "assign_sub",
+                                inputs=("resource", "value"), dtypes=_dtypes.ALL_NUMPY)
+AssignVariableOp.kernel(lambda xp, old, value: value)
+AssignAddVariableOp.kernel(lambda xp, old, delta: xp.add(old, delta))
+AssignSubVariableOp.kernel(lambda xp, old, delta: xp.subtract(old, delta))
+for _name in ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp"):
+    no_gradient(_name)
+
+_creations = 0      # variables made so far (stage 5: none may appear on a retrace)
+
+
+def creation_count():
+    """How many variables have been created so far, in this process.
+
+    ``function`` uses it to enforce TensorFlow's rule that variables are made on
+    the first trace only.
+
+    >>> import stage2_autodiff as tf
+    >>> from stage2_autodiff import variables
+    >>> before = variables.creation_count()
+    >>> _ = tf.Variable(1.0)
+    >>> variables.creation_count() - before
+    1
+    """
+    return _creations
 
 
 def _reason(error):
@@ -71,7 +107,8 @@ class Variable(Tensor):
         if initial_value is None:
             raise ValueError("Variable: initial_value is required, e.g. tf.Variable(0.0)")
         if callable(initial_value):
-            initial_value = initial_value()
+            with dispatch.init_scope():     # an initializer runs once, for real
+                initial_value = initial_value()
         # ``constant`` copies arrays and tensors, so the caller cannot change
         # the variable by writing into the array it passed in.
         try:
@@ -85,6 +122,8 @@ class Variable(Tensor):
         name = str(name)
         self._name = name if ":" in name else name + ":0"
         self._trainable = bool_attr(trainable, "trainable", "Variable")
+        global _creations
+        _creations += 1
 
     # --- what it is ------------------------------------------------------------
     @property
@@ -111,6 +150,22 @@ class Variable(Tensor):
 
     value = read_value
 
+    def numpy(self):
+        """The current value as a NumPy array (eagerly only: inside a traced
+        ``function`` the value is not known until the graph runs).
+
+        >>> import stage2_autodiff as tf
+        >>> tf.Variable([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
+        if dispatch._redirects and dispatch.active_redirects():
+            raise NotImplementedError(
+                "Variable %r: numpy() (and float(), int(), bool()) is only available "
+                "eagerly; inside a tf.function the value is known only when the graph "
+                "runs. Use the variable as a tensor (v * 2, tf.cast(v, ...)) instead"
+                % self._name)
+        return Tensor.numpy(self)
+
     # --- changing it -------------------------------------------------------------
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Replaces the value; the shape and dtype must stay the same.
@@ -120,6 +175,8 @@ class Variable(Tensor):
         >>> v.assign([3.0, 4.0]).numpy()
         array([3., 4.], dtype=float32)
         """
+        if dispatch._redirects and dispatch.active_redirects():
+            return self._assign_op(AssignVariableOp, value)
         self._value = self._new_value(value, "assign")
         return self
 
@@ -131,6 +188,8 @@ class Variable(Tensor):
         >>> v.assign_add([1.0, 1.0]).numpy()
         array([2., 3.], dtype=float32)
         """
+        if dispatch._redirects and dispatch.active_redirects():
+            return self._assign_op(AssignAddVariableOp, delta)
         delta = self._new_value(delta, "assign_add")
         self._value = backend_of(self._value).xp.add(self._value, delta)
         return self
@@ -143,9 +202,25 @@ class Variable(Tensor):
         >>> v.assign_sub(0.5).numpy()
         np.float32(2.5)
         """
+        if dispatch._redirects and dispatch.active_redirects():
+            return self._assign_op(AssignSubVariableOp, delta)
         delta = self._new_value(delta, "assign_sub")
         self._value = backend_of(self._value).xp.subtract(self._value, delta)
         return self
+
+    def _assign_op(self, op, value):
+        # Redirected (a function being traced): the assignment becomes an op
+        # that whoever redirects records. The value is checked now all the same.
+        if not isinstance(value, Tensor):
+            value = constant(self._new_value(value, op.api_name))
+        self._check_assignable(value, op.api_name)
+        execute(op, (self, value))
+        return self
+
+    def _check_assignable(self, value, method):
+        dtype, shape = self._value.dtype, self._value.shape
+        if value.dtype.as_numpy_dtype != dtype or tuple(value.shape) != shape:
+            self._new_value(value, method)      # raises the teaching error
 
     def _new_value(self, value, method):
         """``value`` as an array of this variable's shape and dtype, or a teaching error."""

@@ -33,6 +33,7 @@ import re
 import numpy as np
 
 import stage2_autodiff as tf
+from stage1_tensors.dispatch import init_scope
 from stage1_tensors.errors import InvalidArgumentError, OpError
 
 from . import backend, tracking
@@ -307,7 +308,10 @@ class Layer:
         self._auto_building = True
         backend.call_stack.append((self.name if self._scoped else None, None))
         try:
-            self.build(shape)
+            # Weights are made once, for real, even when the first call is
+            # being traced into a graph (stage 5): TensorFlow's init_scope.
+            with init_scope():
+                self.build(shape)
         except OpError as error:
             if getattr(error, "_layer_noted", False):
                 raise

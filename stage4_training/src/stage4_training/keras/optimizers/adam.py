@@ -20,8 +20,6 @@ the step size:
 0.9
 """
 
-import math
-
 import stage3_layers as tf
 
 from .base_optimizer import Optimizer
@@ -58,9 +56,11 @@ class Adam(Optimizer):
             self.add_variable_from_reference(variable, "vhat")
 
     def _update_step(self, gradient, variable, learning_rate):
-        t = int(self.iterations.numpy()) + 1
-        correction = math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        alpha = learning_rate * correction      # a Python float adopts the dtype
+        # The bias correction is computed with ops (as Keras does), so a traced
+        # step uses each call's step count rather than the one it was traced with.
+        t = tf.cast(self.iterations + 1, variable.dtype)
+        correction = tf.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
+        alpha = learning_rate * correction
         m, v = self.get_slot(variable, "m"), self.get_slot(variable, "v")
         m.assign_add((gradient - m) * (1.0 - self.beta_1))
         v.assign_add((tf.square(gradient) - v) * (1.0 - self.beta_2))

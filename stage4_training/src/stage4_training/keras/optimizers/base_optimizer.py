@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 import stage3_layers as tf
+from stage1_tensors.dispatch import init_scope
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import GradientTape, Variable
 from stage2_autodiff.recording import active_tapes, paused_tapes
@@ -261,7 +262,8 @@ class Optimizer:
         for _, variable in pairs:
             if id(variable) not in self._slots:
                 self._slots[id(variable)] = (variable, {})
-                self.build(variable)
+                with init_scope():      # slots are made once, for real, even in a trace
+                    self.build(variable)
         for gradient, (_, variable) in zip(gradients, pairs):
             learning_rate = self._learning_rate_for(variable.dtype)
             if self.weight_decay:
@@ -320,11 +322,12 @@ class Optimizer:
             return [tf.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in gradients]
         if self.global_clipnorm is not None:
             # clip_by_global_norm: every gradient * clip / max(global norm, clip)
-            norm = math.sqrt(sum(float(tf.reduce_sum(tf.cast(g, "float64") ** 2))
-                                 for g in gradients))
-            if norm > self.global_clipnorm:
-                scale = self.global_clipnorm / norm
-                return [g * scale for g in gradients]
+            # With ops, not Python floats, so that a traced step clips by each
+            # call's norm rather than by the norm it saw while being traced.
+            norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.cast(g, "float64") ** 2)
+                                     for g in gradients]))
+            scale = tf.minimum(tf.constant(1.0, "float64"), self.global_clipnorm / norm)
+            return [g * tf.cast(scale, g.dtype) for g in gradients]
         return gradients
 
     def _update_step(self, gradient, variable, learning_rate):
