@@ -37,7 +37,8 @@ from .errors import (InternalError, InvalidArgumentError, OpError,
 from .tensor import Tensor
 
 __all__ = ["execute", "add_observer", "remove_observer", "redirect",
-           "observing", "wrap", "run_eagerly", "init_scope", "active_redirects"]
+           "observing", "wrap", "run_eagerly", "init_scope", "active_redirects",
+           "notify_observers", "kernel_error"]
 
 _EMPTY_ATTRS = {}
 _observers = []     # called after every op that ran eagerly
@@ -100,6 +101,39 @@ def execute(op, inputs, attrs=_EMPTY_ATTRS):
     if _observers:
         _notify(op, inputs, values, attrs, result)
     return result
+
+
+def notify_observers(op, inputs, values, attrs, result):
+    """Tells every observer that ``op`` ran on ``inputs`` (converted to ``values``)
+    and gave ``result``, as ``execute`` does after running a kernel. A redirect
+    handler that records ops (stage 5) calls it so that tapes opened inside a
+    traced function record the traced ops.
+
+    >>> import stage1_tensors as tf
+    >>> from stage1_tensors import dispatch, registry
+    >>> seen = []
+    >>> with dispatch.observing(lambda op, i, a, o: seen.append(op.name)):
+    ...     dispatch.notify_observers(registry.get_op("Neg"), (tf.constant(1.0),),
+    ...                               None, {}, tf.constant(-1.0))
+    >>> seen
+    ['Neg']
+    """
+    if _observers:
+        _notify(op, inputs, values, attrs, result)
+
+
+def kernel_error(op, values, attrs, error):
+    """The teaching error for ``error``, raised by ``op``'s kernel on ``values``
+    (what ``execute`` raises; a graph runner raises the same).
+
+    >>> import numpy as np
+    >>> from stage1_tensors import dispatch, registry
+    >>> e = dispatch.kernel_error(registry.get_op("AddV2"), (np.zeros(2), np.zeros(3)), {},
+    ...                           ValueError("operands could not be broadcast"))
+    >>> type(e).__name__, str(e).split(":")[0]
+    ('InvalidArgumentError', 'add')
+    """
+    return _kernel_failed(op, values, attrs, error)
 
 
 def _notify(op, inputs, values, attrs, result):

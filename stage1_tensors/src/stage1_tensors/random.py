@@ -152,13 +152,13 @@ def _generate(xp, method, shape, dtype, seed, op_name):
 
 
 # --- the ops ----------------------------------------------------------------------
-RandomStandardNormal = define_op("RandomStandardNormal", "random.normal", inputs=())
-RandomUniform = define_op("RandomUniform", "random.uniform", inputs=())
-RandomUniformInt = define_op("RandomUniformInt", "random.uniform", inputs=())
-TruncatedNormal = define_op("TruncatedNormal", "random.truncated_normal", inputs=())
-RandomShuffle = define_op("RandomShuffle", "random.shuffle", inputs=("value",))
+RandomStandardNormal = define_op("RandomStandardNormal", "random.normal", inputs=(), stateful=True)
+RandomUniform = define_op("RandomUniform", "random.uniform", inputs=(), stateful=True)
+RandomUniformInt = define_op("RandomUniformInt", "random.uniform", inputs=(), stateful=True)
+TruncatedNormal = define_op("TruncatedNormal", "random.truncated_normal", inputs=(), stateful=True)
+RandomShuffle = define_op("RandomShuffle", "random.shuffle", inputs=("value",), stateful=True)
 Multinomial = define_op("Multinomial", "random.categorical", inputs=("logits",),
-                        dtypes=FLOATING)
+                        dtypes=FLOATING, stateful=True)
 
 
 @RandomStandardNormal.kernel

@@ -33,15 +33,17 @@ class Op:
     (e.g. the integer ``indices`` of ``gather``). ``variadic=True`` means one
     input that is a list of ``T`` tensors (``concat``, ``stack``).
     ``check(values, attrs)`` (optional) validates the arrays before the kernel
-    runs and raises a teaching error.
+    runs and raises a teaching error. ``stateful=True`` marks an op whose result
+    is not a function of its inputs alone (random numbers): a graph optimiser
+    (stage 5) must neither merge two such calls nor compute one ahead of time.
     """
 
     __slots__ = ("name", "api_name", "inputs", "dtypes", "input_dtypes",
                  "variadic", "kernels", "check", "num_outputs", "specs",
-                 "all_same_dtype", "fixed_same_dtype", "__weakref__")
+                 "all_same_dtype", "fixed_same_dtype", "stateful", "__weakref__")
 
     def __init__(self, name, api_name, inputs, dtypes, input_dtypes, variadic,
-                 check, num_outputs):
+                 check, num_outputs, stateful=False):
         self.name = name
         self.api_name = api_name
         self.inputs = inputs
@@ -57,6 +59,7 @@ class Op:
         self.all_same_dtype = variadic or not input_dtypes
         # A fixed number of inputs that all share T: the dispatcher's fast path.
         self.fixed_same_dtype = not variadic and not input_dtypes
+        self.stateful = stateful
 
     def kernel(self, fn=None, device="any"):
         """Registers ``fn(xp, *values, **attrs)`` as this op's kernel on ``device``.
@@ -79,7 +82,8 @@ class Op:
 
 
 def define_op(name, api_name, inputs=("x", "y"), dtypes=_dtypes.ALL_NUMPY,
-              input_dtypes=None, variadic=False, check=None, num_outputs=None):
+              input_dtypes=None, variadic=False, check=None, num_outputs=None,
+              stateful=False):
     """Declares a new op and returns it; kernels are added with ``@op.kernel``.
 
     >>> from stage1_tensors import registry
@@ -91,7 +95,7 @@ def define_op(name, api_name, inputs=("x", "y"), dtypes=_dtypes.ALL_NUMPY,
         raise ValueError("op %r is already defined" % name)
     input_dtypes = {k: frozenset(v) for k, v in (input_dtypes or {}).items()}
     op = Op(name, api_name, tuple(inputs), frozenset(dtypes), input_dtypes,
-            variadic, check, num_outputs)
+            variadic, check, num_outputs, stateful)
     _OPS[name] = op
     return op
 

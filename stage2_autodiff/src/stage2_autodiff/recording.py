@@ -39,7 +39,7 @@ from .registry import _NOT_DIFFERENTIABLE
 from .variables import Variable
 
 __all__ = ["RecordedOp", "record_operation", "push_tape", "pop_tape",
-           "active_tapes", "paused_tapes"]
+           "active_tapes", "paused_tapes", "isolated_tapes"]
 
 
 class RecordedOp:
@@ -314,3 +314,38 @@ class paused_tapes:
         _set_single()
         for t, was in self._saved:
             t._recording = was
+
+
+class isolated_tapes:
+    """``with isolated_tapes():`` this thread's active tapes are set aside: they
+    record nothing inside, while a tape opened inside works as if it were the
+    only one. Stage 5 traces a function this way: a tape around the call sees
+    the whole function as one op, a tape inside it records the traced ops.
+
+    >>> import stage2_autodiff as tf
+    >>> from stage2_autodiff.recording import isolated_tapes
+    >>> x = tf.constant(2.0)
+    >>> with tf.GradientTape() as outer:
+    ...     outer.watch(x)
+    ...     with isolated_tapes():
+    ...         with tf.GradientTape() as inner:
+    ...             inner.watch(x)
+    ...             y = x * x
+    ...         dy = inner.gradient(y, x)
+    >>> float(dy), outer.gradient(y, x) is None
+    (4.0, True)
+    """
+
+    __slots__ = ("_saved",)
+
+    def __enter__(self):
+        local = _local
+        self._saved = (local.tapes, local.variable_readers)
+        local.tapes, local.variable_readers = [], []
+        _set_single()
+        return self
+
+    def __exit__(self, *exc):
+        local = _local
+        local.tapes, local.variable_readers = self._saved
+        _set_single()

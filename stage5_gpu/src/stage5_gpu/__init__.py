@@ -1,0 +1,32 @@
+"""Stage 5: graphs. ``function`` traces Python into a graph, optimises it and runs
+it as a precompiled schedule, with gradients through it.
+
+Everything of stage 4 (and so of stages 1-3) is here too. The new names:
+``function``, ``TensorSpec`` (stage 4's), ``errors.OperatorNotAllowedInGraphError``.
+
+>>> import stage5_gpu as tf
+>>> @tf.function
+... def f(x):
+...     return x * x
+>>> x = tf.constant(3.0)
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = f(x)
+>>> float(y), float(tape.gradient(y, x))
+(9.0, 6.0)
+"""
+
+from stage4_training import *  # noqa: F401,F403
+import stage4_training as _stage4
+
+# ``import *`` skips submodules; re-export every public module of stage 4 too.
+for _name in dir(_stage4):
+    if not _name.startswith("_") and _name not in globals():
+        globals()[_name] = getattr(_stage4, _name)
+del _name
+del errors  # noqa: F821  (stage 5 grows its own errors module, below)
+
+from . import errors  # noqa: E402,F401
+from .function import Function, function  # noqa: E402,F401
+
+__version__ = "0.1.0"

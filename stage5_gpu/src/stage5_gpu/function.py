@@ -1,0 +1,514 @@
+"""``function``: trace a Python function into a graph once per input signature,
+then run the graph.
+
+The whole idea fits in ``Function.__call__``:
+
+1. compute the call's *signature* (the shapes and dtypes of its tensor
+   arguments, the values of its Python arguments): the cache key;
+2. if no concrete function exists for that key, *trace* one: run the Python
+   function on symbolic tensors inside a ``Tracer``, which records each op as a
+   graph node; optimise the graph; compile it into a schedule;
+3. run the concrete function's schedule on the call's arrays.
+
+A concrete function is one op to the dispatcher (TensorFlow names it
+``__inference_<name>_<n>``), so a ``GradientTape`` around a call records one op.
+Its gradient is another traced function: the forward graph replayed under a
+tape, and the tape's gradient, traced together.
+
+>>> import stage5_gpu as tf
+>>> @tf.function
+... def f(x, y):
+...     return tf.reduce_sum(x * y + 1.0)
+>>> f(tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0]))
+tf.Tensor(13.0, shape=(), dtype=float32)
+>>> _ = f(tf.constant([5.0, 6.0]), tf.constant([7.0, 8.0]))   # same signature: no new trace
+>>> f.experimental_get_tracing_count()
+1
+"""
+
+import functools
+import itertools
+import types
+import warnings
+import weakref
+
+import numpy as np
+
+from stage1_tensors import dispatch, dtypes as _dtypes
+from stage1_tensors.dispatch import execute, wrap
+from stage1_tensors.errors import InvalidArgumentError
+from stage1_tensors.registry import define_op
+from stage1_tensors.tensor import Tensor
+from stage2_autodiff import nest, variables as _variables
+from stage2_autodiff.gradient_tape import GradientTape
+from stage2_autodiff.recording import active_tapes
+from stage2_autodiff.registry import register_gradient
+from stage2_autodiff.variables import Variable
+from stage4_training.data.tensor_spec import TensorSpec, shapes_compatible
+
+from . import passes
+from .runner import compile_graph
+from .tracing import SymbolicTensor, Tracer
+
+__all__ = ["function", "Function", "ConcreteFunction"]
+
+# TensorFlow warns when a function has been traced this many times.
+RETRACING_WARNING_THRESHOLD = 5
+
+_counter = itertools.count(1)
+
+
+# --- signatures: what a trace depends on ---------------------------------------
+
+def _leaf_key(leaf, relaxed=None):
+    """The part of the cache key for one argument leaf."""
+    if isinstance(leaf, Variable):
+        return ("variable", id(leaf))           # captured by reference
+    if isinstance(leaf, Tensor):
+        shape = tuple(leaf.shape) if relaxed is None else relaxed
+        return ("tensor", shape, leaf.dtype.name)
+    if isinstance(leaf, TensorSpec):
+        return ("tensor", None if leaf.shape is None else tuple(leaf.shape), leaf.dtype.name)
+    try:
+        hash(leaf)
+    except TypeError:
+        return ("object", id(leaf))
+    return ("python", type(leaf), leaf)
+
+
+def _is_tensor_leaf(leaf):
+    return isinstance(leaf, (Tensor, TensorSpec)) and not isinstance(leaf, Variable)
+
+
+def _structure_key(structure):
+    """The nesting of the arguments (lists, tuples, dict keys), without leaves."""
+    if isinstance(structure, dict):
+        return ("dict", tuple((k, _structure_key(structure[k])) for k in sorted(structure)))
+    if isinstance(structure, (list, tuple)) and not isinstance(structure, Tensor):
+        return (type(structure).__name__, tuple(_structure_key(x) for x in structure))
+    return "leaf"
+
+
+def _as_tensors(leaves):
+    """NumPy arrays among the arguments are tensors too, as in TensorFlow."""
+    return [Tensor(leaf) if isinstance(leaf, np.ndarray) else leaf for leaf in leaves]
+
+
+def _relax(old, new):
+    """The most specific shape that describes both: dimensions that differ become None."""
+    if old is None or new is None or len(old) != len(new):
+        return None
+    return tuple(a if a == b else None for a, b in zip(old, new))
+
+
+# --- the traced function ----------------------------------------------------------
+
+class ConcreteFunction:
+    """One trace of a Python function: its graph (optimised), the schedule that
+    runs it, and the op that stands for it to the dispatcher and the tape.
+
+    Call it with tensors of its signature. ``graph`` is the optimised graph,
+    ``traced_graph`` the graph as traced; ``print(concrete.graph)`` shows it and
+    ``concrete.to_dot()`` draws it (Graphviz).
+    """
+
+    def __init__(self, name, tracer, structured_outputs, flat_outputs, input_specs,
+                 structured_inputs, options):
+        self.name = name
+        self.traced_graph = tracer.graph
+        self.graph = passes.optimize(tracer.graph, **options)
+        self.variables = list(tracer.variables.values())
+        self.structured_input_signature = structured_inputs
+        self.input_specs = input_specs
+        self._outputs = structured_outputs  # the Python structure, tensor leaves as slots
+        self._output_is_tensor = flat_outputs
+        self._schedule = compile_graph(self.graph)
+        self._backward = None
+        n_inputs, n_outputs = len(self.graph.inputs), len(self.graph.outputs)
+        # To the dispatcher a concrete function is one op, named as TensorFlow
+        # names it; its inputs are the tensor arguments and the variables it uses.
+        op_name = "__inference_%s_%d" % (name, next(_counter))
+        names = ["arg%d" % i for i in range(n_inputs)] + \
+                ["var%d" % i for i in range(len(self.variables))]
+        self.op = define_op(op_name, name, inputs=names, dtypes=_dtypes.ALL_NUMPY,
+                            input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
+                            num_outputs=n_outputs, stateful=True)
+        self.op.kernel(self._kernel)
+        # The gradient is looked up through a weak reference, so a forgotten
+        # function does not stay alive because the registry mentions it.
+        ref = weakref.ref(self)
+        register_gradient(op_name, lambda op, *grads: ref()._gradient(op, grads))
+
+    @property
+    def outputs(self):
+        """The graph's output Values."""
+        return self.graph.outputs
+
+    def __repr__(self):
+        return "<ConcreteFunction %s(%s)>" % (self.name, ", ".join(
+            repr(s) for s in self.input_specs))
+
+    def pretty_printed_signature(self):
+        return "%s(%s)" % (self.name, ", ".join(repr(s) for s in self.input_specs))
+
+    def to_dot(self, optimized=True):
+        """The graph as Graphviz dot text (render it with ``dot -Tsvg``)."""
+        from .display import to_dot
+        return to_dot(self.graph if optimized else self.traced_graph)
+
+    # --- calling -------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        flat = _as_tensors(nest.flatten([list(args), kwargs]))
+        tensors = [x for x in flat if _is_tensor_leaf(x)]
+        if len(tensors) != len(self.input_specs):
+            raise TypeError("%s expects %d tensor argument(s) (%s), got %d"
+                            % (self.name, len(self.input_specs), self.input_specs, len(tensors)))
+        for spec, t in zip(self.input_specs, tensors):
+            if not spec.is_compatible_with(t):
+                raise TypeError("%s: the argument %r does not match the signature %r"
+                                % (self.name, t, spec))
+        return self._call_flat(tensors)
+
+    def _kernel(self, xp, *values):
+        return self._schedule.run(values[:len(self.graph.inputs)])
+
+    def _call_flat(self, tensors):
+        """Runs the graph on ``tensors`` (one per input) and returns the structured
+        outputs. Inside an outer trace the graph is inlined (its ops recorded into
+        the outer graph, assignments included); under a tape the call is one op;
+        otherwise the schedule runs directly, with no dispatch at all."""
+        if dispatch.active_redirects():
+            results = replay(self.graph, tensors, assignments=True)
+        elif active_tapes():
+            results = execute(self.op, tuple(tensors) + tuple(self.variables))
+        else:
+            arrays = self._schedule.run([t._value for t in tensors])
+            results = [wrap(a) for a in arrays]
+        return self._pack(results)
+
+    def _pack(self, results):
+        results = iter(results)
+        leaves = [next(results) if is_tensor else leaf
+                  for is_tensor, leaf in self._output_is_tensor]
+        return nest.pack_sequence_as(self._outputs, leaves)
+
+    # --- gradients --------------------------------------------------------------
+    def _gradient(self, op, grads):
+        """The gradient of the call op: the backward function on the call's inputs
+        and the gradients of its outputs."""
+        if self._backward is None:
+            self._backward = Function(_backward_of(self), name=self.name + "_backward")
+        n = len(self.graph.inputs)
+        return tuple(self._backward(list(op.inputs[:n]), list(grads)))
+
+
+def _backward_of(concrete):
+    """The Python function whose trace is ``concrete``'s backward graph: replay
+    the forward graph under a tape and take the tape's gradient."""
+    def backward(inputs, upstream):
+        variables = concrete.variables
+        with GradientTape(watch_accessed_variables=False) as tape:
+            for x in inputs:
+                tape.watch(x)
+            for v in variables:
+                tape.watch(v)
+            outputs = replay(concrete.graph, inputs)
+        pairs = [(o, g) for o, g in zip(outputs, upstream) if o.dtype.is_floating]
+        if not pairs:
+            return [None] * (len(inputs) + len(variables))
+        targets, seeds = zip(*pairs)
+        return tape.gradient(list(targets), list(inputs) + list(variables),
+                             output_gradients=list(seeds))
+    return backward
+
+
+def replay(graph, inputs, assignments=False):
+    """Runs ``graph`` op by op through the dispatcher (so a tape records it, and a
+    trace records it again); returns its outputs as Tensors. Assignments are
+    replayed only with ``assignments=True`` (a backward pass must not repeat the
+    forward pass's side effects).
+
+    >>> import stage5_gpu as tf
+    >>> from stage5_gpu.function import replay
+    >>> f = tf.function(lambda x: x * 3.0)
+    >>> replay(f.get_concrete_function(tf.constant(1.0)).graph, [tf.constant(2.0)])
+    [tf.Tensor(6.0, shape=(), dtype=float32)]
+    """
+    env = {}
+    for value, x in zip(graph.inputs, inputs):
+        env[value.id] = x
+    for node in graph.nodes:
+        if node.kind == "const":
+            env[node.outputs[0].id] = wrap(node.attrs["value"])
+        elif node.kind == "read":
+            env[node.outputs[0].id] = node.attrs["variable"]
+        elif node.kind == "op":
+            args = [env[v.id] for v in node.inputs]
+            out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
+            for v, o in zip(node.outputs, [out] if node.op.num_outputs is None else out):
+                env[v.id] = o
+        elif node.kind == "py_function":
+            args = [env[v.id] for v in node.inputs]
+            for v, o in zip(node.outputs, node.attrs["replay"](args)):
+                env[v.id] = o
+        elif node.kind == "assign" and assignments:
+            variable, value = node.attrs["variable"], env[node.inputs[0].id]
+            {"AssignVariableOp": variable.assign, "AssignAddVariableOp": variable.assign_add,
+             "AssignSubVariableOp": variable.assign_sub}[node.op.name](value)
+    return [env[v.id] for v in graph.outputs]
+
+
+class Function:
+    """A Python function that runs as a graph: made by ``tf.function``.
+
+    Calls with a new signature trace a new ``ConcreteFunction``; calls with a
+    known one run its graph. See the module docstring.
+    """
+
+    def __init__(self, python_function, name=None, input_signature=None,
+                 reduce_retracing=False, jit_compile=None, autograph=True,
+                 experimental_passes=None):
+        if not callable(python_function):
+            raise TypeError("tf.function expects a callable, got %r" % (python_function,))
+        self._python_function = python_function
+        self.__name__ = name or getattr(python_function, "__name__",
+                                        type(python_function).__name__)
+        functools.update_wrapper(self, python_function, updated=()) \
+            if hasattr(python_function, "__name__") else None
+        self.input_signature = None if input_signature is None else \
+            _checked_signature(input_signature, self.__name__)
+        self._reduce_retracing = bool(reduce_retracing)
+        self._jit_compile = jit_compile
+        self._passes = dict(experimental_passes or {})
+        self._cache = {}            # signature key -> ConcreteFunction
+        self._relaxed = {}          # structure key -> relaxed shapes (reduce_retracing)
+        self._tracing_count = 0
+        self._warned = False
+        self._bound = weakref.WeakKeyDictionary()   # instance -> its bound Function
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    def experimental_get_tracing_count(self):
+        """How many times the Python function has been traced."""
+        return self._tracing_count
+
+    # A decorated method: each instance gets its own Function (and cache), bound.
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        bound = self._bound.get(instance)
+        if bound is None:
+            bound = Function(types.MethodType(self._python_function, instance),
+                             name=self.__name__, input_signature=self.input_signature,
+                             reduce_retracing=self._reduce_retracing,
+                             jit_compile=self._jit_compile,
+                             experimental_passes=self._passes)
+            self._bound[instance] = bound
+        return bound
+
+    def __repr__(self):
+        return "<tf.function %s: %d trace(s)>" % (self.__name__, self._tracing_count)
+
+    # --- the idea -----------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        concrete, tensors = self._concrete_for(args, kwargs)
+        return concrete._call_flat(tensors)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The concrete function for these arguments (tensors or ``TensorSpec``\\ s),
+        traced if needed. Without arguments: the one of ``input_signature``.
+
+        >>> import stage5_gpu as tf
+        >>> f = tf.function(lambda x: x + 1)
+        >>> f.get_concrete_function(tf.TensorSpec([None], tf.int32))
+        <ConcreteFunction <lambda>(TensorSpec(shape=(None,), dtype=tf.int32, name=None))>
+        """
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        return self._concrete_for(args, kwargs)[0]
+
+    def _concrete_for(self, args, kwargs):
+        """The concrete function for this call (traced if new) and the call's
+        tensors, one per graph input."""
+        if self.input_signature is not None:
+            # One trace for every call: the key is the signature's specs.
+            leaves = _bind_to_signature(self.input_signature, args, kwargs, self.__name__)
+            structure = [list(self.input_signature), {}]
+            key = (_structure_key(structure), tuple(
+                _leaf_key(s) for s in nest.flatten(list(self.input_signature))))
+        else:
+            structure = [list(args), kwargs]
+            leaves = _as_tensors(nest.flatten(structure))
+            key = (_structure_key(structure), tuple(_leaf_key(x) for x in leaves))
+        concrete = self._cache.get(key)
+        if concrete is None and self._reduce_retracing:
+            key, concrete = self._relaxed_lookup(structure, leaves)
+        if concrete is None:
+            concrete = self._trace(structure, leaves, key)
+            self._cache[key] = concrete
+        return concrete, [x for x in leaves if _is_tensor_leaf(x)]
+
+    def _relaxed_lookup(self, structure, leaves):
+        """``reduce_retracing``: a shape that changes becomes None (TF's relaxation),
+        so one trace serves every size of that dimension."""
+        shapes = [None if x.shape is None else tuple(x.shape) if _is_tensor_leaf(x) else None
+                  for x in leaves]
+        ranks = (_structure_key(structure), tuple(
+            ("tensor", None if s is None else len(s), x.dtype.name) if _is_tensor_leaf(x)
+            else _leaf_key(x) for x, s in zip(leaves, shapes)))
+        seen = self._relaxed.get(ranks)
+        relaxed = shapes if seen is None else [_relax(a, b) for a, b in zip(seen, shapes)]
+        self._relaxed[ranks] = relaxed
+        key = (_structure_key(structure), tuple(
+            _leaf_key(x, r) if _is_tensor_leaf(x) else _leaf_key(x)
+            for x, r in zip(leaves, relaxed)))
+        return key, self._cache.get(key)
+
+    def _trace(self, structure, leaves, key):
+        """Runs the Python function once on symbolic tensors and returns the
+        concrete function made of what it recorded."""
+        created = _variables.creation_count()
+        tensor_shapes = dict((i, s) for i, (_, s, _) in (
+            (i, k) for i, k in enumerate(key[1]) if k[0] == "tensor"))
+        with Tracer(self.__name__) as tracer:
+            traced, specs = [], []
+            for i, leaf in enumerate(leaves):
+                if _is_tensor_leaf(leaf):
+                    shape = tensor_shapes[i]
+                    example = _example_for(leaf, shape)
+                    specs.append(TensorSpec(shape, leaf.dtype))
+                    traced.append(tracer.placeholder(example, shape))
+                else:
+                    traced.append(leaf)
+            args, kwargs = nest.pack_sequence_as(structure, traced)
+            result = self._python_function(*args, **kwargs)
+            flat_result = nest.flatten(result)
+            outputs, is_tensor = [], []
+            for leaf in flat_result:
+                if isinstance(leaf, Tensor):
+                    outputs.append(tracer.value_of(leaf))
+                    is_tensor.append((True, None))
+                else:
+                    is_tensor.append((False, leaf))
+            tracer.graph.outputs = outputs
+        if _variables.creation_count() != created and self._tracing_count > 0:
+            raise ValueError(
+                "tf.function %s: a tf.Variable was created on a call after the first "
+                "trace. tf.function only supports singleton tf.Variables created on the "
+                "first call: make sure the tf.Variable is only created once (for example "
+                "in __init__, or guarded by `if self.v is None`) or created outside "
+                "tf.function" % self.__name__)
+        self._tracing_count += 1
+        if self._tracing_count >= RETRACING_WARNING_THRESHOLD and not self._warned:
+            self._warned = True
+            warnings.warn(
+                "%d calls to tf.function %s triggered tf.function retracing. Tracing is "
+                "expensive; the likely causes are (1) calling it with tensors of "
+                "different shapes (pass input_signature with None dimensions, or "
+                "reduce_retracing=True), (2) passing different Python values (pass "
+                "tensors instead). Repeat calls with the same signature do not retrace."
+                % (self._tracing_count, self.__name__), stacklevel=3)
+        return ConcreteFunction(self.__name__, tracer, result, is_tensor, specs,
+                                nest.pack_sequence_as(structure, [
+                                    s for s in _specs_or_leaves(leaves, specs)]),
+                                self._passes)
+
+
+def _specs_or_leaves(leaves, specs):
+    specs = iter(specs)
+    return [next(specs) if _is_tensor_leaf(x) else x for x in leaves]
+
+
+def _example_for(leaf, shape):
+    """An example value for a placeholder: the argument itself, or (for a
+    ``TensorSpec``) ones of its shape with each unknown dimension 1."""
+    if isinstance(leaf, Tensor):
+        return leaf
+    if shape is None:
+        raise ValueError("tf.function: a TensorSpec of unknown rank (shape=None) cannot "
+                         "be traced here; give the rank, with None for unknown sizes")
+    dims = [1 if d is None else d for d in shape]
+    return np.ones(dims, leaf.dtype.as_numpy_dtype)
+
+
+def _checked_signature(signature, name):
+    if not isinstance(signature, (list, tuple)):
+        raise TypeError("tf.function %s: input_signature must be a list or tuple of "
+                        "tf.TensorSpec, got %r" % (name, signature))
+    for spec in nest.flatten(list(signature)):
+        if not isinstance(spec, TensorSpec):
+            raise TypeError("tf.function %s: input_signature must hold tf.TensorSpec "
+                            "objects only, got %r" % (name, spec))
+    return list(signature)
+
+
+def _bind_to_signature(signature, args, kwargs, name):
+    """``args`` checked against ``input_signature`` (and converted: a Python number
+    becomes a tensor of the spec's dtype)."""
+    if kwargs:
+        raise TypeError("tf.function %s has an input_signature; pass its arguments by "
+                        "position (got keyword arguments %s)" % (name, sorted(kwargs)))
+    if len(args) != len(signature):
+        raise TypeError("tf.function %s: input_signature has %d argument(s), the call "
+                        "passed %d" % (name, len(signature), len(args)))
+    specs = nest.flatten(list(signature))
+    try:
+        flat = nest.flatten(list(args))
+    except TypeError:
+        flat = list(args)
+    if len(flat) != len(specs):
+        raise TypeError("tf.function %s: the arguments do not have the structure of "
+                        "input_signature %r" % (name, signature))
+    bound = []
+    for spec, x in zip(specs, flat):
+        if isinstance(x, TensorSpec):
+            bound.append(x)
+            continue
+        if not isinstance(x, Tensor):
+            try:
+                x = Tensor(np.asarray(x, spec.dtype.as_numpy_dtype)) \
+                    if not isinstance(x, np.ndarray) else Tensor(x)
+            except (TypeError, ValueError):
+                raise TypeError("tf.function %s: cannot convert %r to a tensor of %r"
+                                % (name, x, spec)) from None
+        if x.dtype != spec.dtype or not shapes_compatible(spec.shape, tuple(x.shape)):
+            raise TypeError(
+                "tf.function %s: the argument %r is incompatible with input_signature's "
+                "%r (dtype and every known dimension must match)" % (name, x, spec))
+        bound.append(x)
+    return bound
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             reduce_retracing=False, experimental_relax_shapes=None, name=None,
+             experimental_passes=None):
+    """Compiles ``func`` into a graph-backed ``Function`` (decorator or call).
+
+    ``input_signature``: a list of ``tf.TensorSpec`` fixing the arguments' shapes
+    and dtypes (``None`` dimensions accept any size): one trace serves all calls.
+    ``reduce_retracing`` (TF-1 name ``experimental_relax_shapes``): a dimension
+    that changes between calls becomes ``None`` instead of causing a new trace
+    per size. ``experimental_passes``: a dict switching optimisation passes off,
+    e.g. ``{"fold_constants": False}`` (see ``passes.PASSES``). ``autograph`` and
+    ``jit_compile`` are accepted for TensorFlow code; Python control flow is not
+    converted (a Python ``if`` on a tensor explains ``tf.cond`` instead).
+
+    >>> import stage5_gpu as tf
+    >>> @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    ... def double(x):
+    ...     return 2.0 * x
+    >>> double(tf.constant([1.0, 2.0]))
+    tf.Tensor([2. 4.], shape=(2,), dtype=float32)
+    >>> double(tf.constant([1.0, 2.0, 3.0])).shape, double.experimental_get_tracing_count()
+    (TensorShape([3]), 1)
+    """
+    if experimental_relax_shapes is not None:
+        reduce_retracing = experimental_relax_shapes
+
+    def decorate(f):
+        return Function(f, name=name, input_signature=input_signature,
+                        reduce_retracing=reduce_retracing, jit_compile=jit_compile,
+                        autograph=autograph, experimental_passes=experimental_passes)
+    return decorate(func) if func is not None else decorate

@@ -1,0 +1,260 @@
+"""Tracing: running a Python function once to record its graph.
+
+``function`` calls the Python function with *symbolic tensors* in place of its
+tensor arguments, inside a ``Tracer``: the dispatcher's ``redirect`` sends every
+op to ``Tracer.record``, which appends a node to the graph instead of merely
+computing a result. Nothing else changes: the Python function, the layers and
+the tape inside it run as they always do, and each op they call becomes a node.
+
+A symbolic tensor still carries an *example* value (computed from the values the
+function was first called with), so that Python code that asks for a shape or a
+dtype, and every kernel's checks, behave exactly as they do eagerly. What a
+symbolic tensor refuses is what a graph cannot know before it runs: ``bool()``,
+``len()``, iteration and ``.numpy()``. Those raise a teaching error that points
+to ``tf.cond`` and ``tf.while_loop``.
+
+>>> import stage5_gpu as tf
+>>> from stage5_gpu.tracing import Tracer
+>>> with Tracer("square") as tracer:
+...     x = tracer.placeholder(tf.constant([1.0, 2.0]))
+...     y = x * x
+>>> y
+<tf.Tensor 'v1' shape=(2,) dtype=float32>
+>>> print(tracer.graph)
+graph square(x0: float32[2]) -> ()
+  v1 = Mul(x0, x0)      # float32[2]
+"""
+
+import numpy as np
+
+from stage1_tensors import dispatch
+from stage1_tensors.convert import op_inputs
+from stage1_tensors.errors import InvalidArgumentError, OpError
+from stage1_tensors.tensor import Tensor, TensorShape
+from stage2_autodiff.recording import isolated_tapes
+from stage2_autodiff.variables import ReadVariableOp, Variable
+
+from .errors import OperatorNotAllowedInGraphError
+from .graph import Graph
+
+__all__ = ["SymbolicTensor", "Tracer", "current_tracer"]
+
+_ASSIGN_OPS = ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp")
+
+
+class SymbolicTensor(Tensor):
+    """A tensor of a graph being traced: it stands for a ``Value`` of the graph.
+
+    ``_value`` holds the example array (so shapes, dtypes and kernel checks work
+    as eagerly); ``_graph_value`` is the graph Value it stands for; ``shape`` is
+    the Value's static shape, where ``None`` marks a dimension that is known only
+    when the graph runs.
+    """
+
+    __slots__ = ("_graph_value", "_tracer")
+
+    @property
+    def shape(self):
+        return TensorShape(self._graph_value.shape)
+
+    @property
+    def name(self):
+        return self._graph_value.name
+
+    @property
+    def graph(self):
+        return self._tracer.graph
+
+    def _refuse(self, what, advice):
+        raise OperatorNotAllowedInGraphError(
+            "%s a symbolic tf.Tensor (%s, being traced by tf.function) is not allowed: "
+            "its value is known only when the graph runs. %s"
+            % (what, self._graph_value.name, advice))
+
+    def numpy(self):
+        self._refuse("Calling .numpy() on",
+                     "Return the tensor from the function to see its value, or use "
+                     "tf.print(x) to print it each time the graph runs.")
+
+    def __array__(self, dtype=None, copy=None):
+        self._refuse("Converting to a NumPy array",
+                     "Use tf ops on it instead, or tf.numpy_function to run NumPy code.")
+
+    def __bool__(self):
+        self._refuse("Using as a Python bool",
+                     "A Python `if` or `while` on a tensor runs once, while tracing. "
+                     "Write it as tf.cond(pred, true_fn, false_fn) or "
+                     "tf.while_loop(cond, body, loop_vars) so the graph decides each run.")
+
+    def __int__(self):
+        self._refuse("Using as a Python int", "Keep it a tensor (tf.cast(x, tf.int32)).")
+
+    def __float__(self):
+        self._refuse("Using as a Python float", "Keep it a tensor (tf.cast(x, tf.float32)).")
+
+    def __index__(self):
+        self._refuse("Using as a Python index", "Index with tf.gather(params, indices).")
+
+    def __len__(self):
+        self._refuse("Calling len() on", "Use x.shape[0] (static) or tf.shape(x)[0] "
+                     "(when the graph runs).")
+
+    def __iter__(self):
+        self._refuse("Iterating over", "Iterate with tf.while_loop, or over "
+                     "range(x.shape[0]) when the size is known.")
+
+    def __repr__(self):
+        shape = tuple.__repr__(tuple(self._graph_value.shape))
+        return "<tf.Tensor '%s' shape=%s dtype=%s>" % (
+            self._graph_value.name, shape, self.dtype.name)
+
+    __str__ = __repr__
+
+
+_new_symbolic = SymbolicTensor.__new__
+
+
+def current_tracer():
+    """The innermost ``Tracer`` recording in this thread, or None.
+
+    >>> from stage5_gpu.tracing import current_tracer
+    >>> current_tracer() is None
+    True
+    """
+    handlers = dispatch.active_redirects()
+    if handlers and isinstance(handlers[-1], Tracer):
+        return handlers[-1]
+    return None
+
+
+class Tracer:
+    """Records the ops that run inside ``with Tracer(name) as tracer:`` into
+    ``tracer.graph``. See the module docstring for an example.
+
+    While it records, ops do not run for real: ``record`` appends a node and
+    computes only the example result. This thread's tapes from outside are set
+    aside (a tape around a function call sees one op, the call); tapes opened
+    inside record the symbolic ops, so gradients can be traced too.
+    """
+
+    def __init__(self, name):
+        self.graph = Graph(name)
+        self._consts = {}           # id of an outside tensor -> (tensor, its Value)
+        self._reads = {}            # id of a variable -> its example value now
+        self.variables = {}         # id -> every variable the graph reads or assigns
+        self._redirect = None
+        self._isolation = None
+
+    # --- entering and leaving -------------------------------------------------
+    def __enter__(self):
+        self._isolation = isolated_tapes()
+        self._isolation.__enter__()
+        self._redirect = dispatch.redirect(self)
+        self._redirect.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._redirect.__exit__(*exc)
+        self._isolation.__exit__(*exc)
+
+    # --- making symbolic tensors -----------------------------------------------
+    def _symbolic(self, value, example):
+        t = _new_symbolic(SymbolicTensor)
+        t._value = example
+        t._graph_value = value
+        t._tracer = self
+        return t
+
+    def placeholder(self, example, shape=None):
+        """A new input of the graph; ``example`` (a Tensor or array) gives its dtype
+        and example value, ``shape`` its static shape (default: the example's)."""
+        array = example._value if isinstance(example, Tensor) else np.asarray(example)
+        value = self.graph.placeholder(array.shape if shape is None else shape, array.dtype)
+        return self._symbolic(value, array)
+
+    def owns(self, tensor):
+        return type(tensor) is SymbolicTensor and tensor._tracer is self
+
+    def value_of(self, tensor):
+        """The graph Value that stands for ``tensor``: its own if it is symbolic, a
+        read node for a variable, a constant node for any other tensor."""
+        if type(tensor) is SymbolicTensor:
+            if tensor._tracer is not self:
+                raise InvalidArgumentError(
+                    "tf.function: the tensor %s belongs to another function's graph "
+                    "(an outer function being traced, or one traced earlier); pass it to "
+                    "this function as an argument instead of capturing it" % tensor.name)
+            return tensor._graph_value
+        if isinstance(tensor, Variable):
+            return self.read_variable(tensor)._graph_value
+        found = self._consts.get(id(tensor))
+        if found is None:
+            found = (tensor, self.graph.constant(tensor._value))
+            self._consts[id(tensor)] = found   # (keeping the tensor keeps its id unique)
+        return found[1]
+
+    def read_variable(self, variable):
+        """Records a read of ``variable``: the graph reads its value when it runs."""
+        key = id(variable)
+        self.variables[key] = variable
+        example = self._reads.get(key, variable._value)
+        value = self.graph.add_node("read", None, [], {"variable": variable},
+                                    [(example.shape, example.dtype)])[0]
+        result = self._symbolic(value, example)
+        # Tapes opened inside the function see the read as eagerly (a read of
+        # the variable), so their gradients reach the variable.
+        dispatch.notify_observers(ReadVariableOp, (variable,), None, {}, result)
+        return result
+
+    # --- the redirect: one call per op --------------------------------------------
+    def __call__(self, op, inputs, attrs):
+        return self.record(op, inputs, attrs)
+
+    def record(self, op, inputs, attrs):
+        """What an op call means while tracing: append a node, return symbolic
+        output(s) carrying example values."""
+        if op.name in _ASSIGN_OPS:
+            return self._record_assign(op, inputs)
+        flat = list(inputs[0]) if op.variadic else list(inputs)
+        # A variable is read where it is used, so a read after an assign in
+        # the same function sees the assigned value, as in TensorFlow.
+        flat = [self.read_variable(x) if isinstance(x, Variable) else x for x in flat]
+        # Conversion, the dtype contract and the op's checks run on the example
+        # values now: a bad call fails while tracing, with the eager message.
+        _, examples = op_inputs(op, (flat,) if op.variadic else tuple(flat))
+        if op.check is not None:
+            op.check(examples, attrs)
+        results = self._example_results(op, examples, attrs)
+        node_inputs = [self.value_of(x) if isinstance(x, Tensor)
+                       else self.graph.constant(array)
+                       for x, array in zip(flat, examples)]
+        values = self.graph.add_op(op, node_inputs, dict(attrs),
+                                   [(r.shape, r.dtype) for r in results])
+        outputs = [self._symbolic(v, r) for v, r in zip(values, results)]
+        result = outputs[0] if op.num_outputs is None else outputs
+        tensors = tuple(x if isinstance(x, Tensor) else self._symbolic(v, a)
+                        for x, v, a in zip(flat, node_inputs, examples))
+        dispatch.notify_observers(op, ([*tensors],) if op.variadic else tensors,
+                                  examples, attrs, result)
+        return result
+
+    def _example_results(self, op, examples, attrs):
+        kernel = op.kernels["CPU"]
+        try:
+            with np.errstate(all="ignore"):
+                out = kernel(np, *examples, **attrs)
+        except OpError:
+            raise
+        except Exception as error:
+            raise dispatch.kernel_error(op, examples, attrs, error) from None
+        return [out] if op.num_outputs is None else list(out)
+
+    def _record_assign(self, op, inputs):
+        variable, value = inputs
+        key = id(variable)
+        self.variables[key] = variable
+        node_input = self.value_of(value)
+        old = self._reads.get(key, variable._value)
+        self._reads[key] = op.kernels["CPU"](np, old, value._value)
+        self.graph.add_node("assign", op, [node_input], {"variable": variable}, [])
+        return None
