@@ -29,4 +29,18 @@ del errors  # noqa: F821  (stage 5 grows its own errors module, below)
 from . import errors  # noqa: E402,F401
 from .function import Function, function  # noqa: E402,F401
 
+
+def _alias_submodules():
+    # ``from stage5_gpu.keras import layers`` (as TF code writes ``from
+    # tensorflow.keras import layers``) needs the lower stages' modules to be
+    # importable under this package's name too; stage 5's own stay its own.
+    import sys
+    import types
+    for name, value in list(globals().items()):
+        if isinstance(value, types.ModuleType) and not name.startswith("_"):
+            sys.modules.setdefault(__name__ + "." + name, value)
+
+
+_alias_submodules()
+
 __version__ = "0.1.0"

@@ -110,7 +110,7 @@ def simplify_arithmetic(graph):
             return same_as(inputs[0])
         if name == "Cast":
             return same_as(inputs[0])
-        if name in ("Mul", "AddV2", "Sub", "RealDiv", "Div") and len(inputs) == 2:
+        if name in ("Mul", "AddV2", "Sub", "RealDiv", "TrueDiv", "Div") and len(inputs) == 2:
             a, b = inputs
             ca, cb = _const(a.node), _const(b.node)
             if name == "Mul":
@@ -118,7 +118,7 @@ def simplify_arithmetic(graph):
                     return same_as(a)
                 if _all_equal(ca, 1):
                     return same_as(b)
-            elif name in ("RealDiv", "Div") and _all_equal(cb, 1):
+            elif name in ("RealDiv", "TrueDiv", "Div") and _all_equal(cb, 1):
                 return same_as(a)
             elif name == "Sub" and _all_equal(cb, 0):
                 return same_as(a)

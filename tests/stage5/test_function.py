@@ -1,0 +1,244 @@
+"""Task 3: ``tf.function``: one trace per signature, the cache, ``input_signature``,
+``reduce_retracing``, Python side effects at trace time, variables captured by
+reference, methods and Keras models."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import stage5_gpu as tf
+
+pytestmark = pytest.mark.stage5_task3
+
+
+def test_decorator_and_call_forms_give_eager_results():
+    def f(x, y):
+        return tf.reduce_sum(x * y) + 1.0
+    x, y = tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])
+    for traced in (tf.function(f), tf.function()(f)):
+        got = traced(x, y)
+        assert type(got) is tf.Tensor and float(got) == float(f(x, y)) == 12.0
+
+
+def test_nested_structures_in_and_out():
+    @tf.function
+    def f(pair, scale, extra=None):
+        a, b = pair["a"], pair["b"]
+        return {"sum": (a + b) * scale, "parts": [a, b], "none": None, "n": 3}
+    out = f({"a": tf.constant(1.0), "b": tf.constant(2.0)}, 2.0)
+    assert float(out["sum"]) == 6.0 and [float(t) for t in out["parts"]] == [1.0, 2.0]
+    assert out["none"] is None and out["n"] == 3
+
+
+def test_a_repeat_call_does_not_retrace():
+    traces = []
+
+    @tf.function
+    def f(x):
+        traces.append(1)            # a Python side effect: runs while tracing only
+        return x * 2
+    for i in range(4):
+        assert int(f(tf.constant(i))) == 2 * i
+    assert len(traces) == 1 and f.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("first, second", [
+    (tf.constant(1.0), tf.constant(1)),              # a new dtype
+    (tf.constant([1.0]), tf.constant([1.0, 2.0])),   # a new shape
+    (1.0, 2.0),                                      # a new Python value
+    (True, 1),                                       # a new Python type
+])
+def test_a_new_signature_retraces(first, second):
+    f = tf.function(lambda x: x + x)
+    f(first)
+    f(first)
+    assert f.experimental_get_tracing_count() == 1
+    f(second)
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_python_arguments_are_baked_into_the_trace():
+    @tf.function
+    def power(x, n):
+        for _ in range(n - 1):
+            x = x * 2.0
+        return x
+    assert float(power(tf.constant(1.0), 3)) == 4.0
+    assert float(power(tf.constant(1.0), 4)) == 8.0
+    assert power.experimental_get_tracing_count() == 2
+
+
+def test_numpy_arrays_are_arguments_like_tensors():
+    f = tf.function(lambda x: x * 2)
+    np.testing.assert_array_equal(f(np.array([1, 2])).numpy(), [2, 4])
+    f(np.array([5, 6]))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_input_signature_fixes_one_trace_for_every_size():
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def f(x):
+        assert x.shape.as_list() == [None, 2]
+        return tf.reduce_sum(x, axis=1)
+    for n in (1, 3, 5):
+        np.testing.assert_array_equal(f(tf.ones([n, 2])).numpy(), np.full(n, 2.0))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_input_signature_refuses_incompatible_arguments():
+    f = tf.function(lambda x: x, input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    with pytest.raises(TypeError, match="input_signature"):
+        f(tf.ones([3, 3]))
+    with pytest.raises(TypeError, match="input_signature"):
+        f(tf.ones([3, 2], tf.int32))
+    with pytest.raises(TypeError, match="1 argument"):
+        f(tf.ones([3, 2]), tf.ones([3, 2]))
+    with pytest.raises(TypeError, match="TensorSpec"):
+        tf.function(lambda x: x, input_signature=[3])
+
+
+def test_input_signature_converts_python_values():
+    f = tf.function(lambda x: x * 2.0, input_signature=[tf.TensorSpec([], tf.float32)])
+    assert float(f(1.5)) == 3.0
+
+
+def test_reduce_retracing_generalises_a_changing_dimension():
+    f = tf.function(lambda x: tf.reduce_sum(x), reduce_retracing=True)
+    for n in (2, 3, 4, 5, 6):
+        assert float(f(tf.ones([n]))) == n
+    assert f.experimental_get_tracing_count() == 2    # [2], then [None]
+    assert float(f(tf.ones([40]))) == 40.0
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_get_concrete_function_traces_from_specs_and_can_be_called():
+    f = tf.function(lambda x: x + 1)
+    concrete = f.get_concrete_function(tf.TensorSpec([None], tf.int32))
+    np.testing.assert_array_equal(concrete(tf.constant([1, 2, 3])).numpy(), [2, 3, 4])
+    assert f.get_concrete_function(tf.TensorSpec([None], tf.int32)) is concrete
+    with pytest.raises(TypeError):
+        concrete(tf.constant([1.0]))
+    assert "Add" in str(concrete.graph)
+    assert concrete.to_dot().startswith("digraph")
+
+
+def test_many_traces_warn_like_tensorflow():
+    f = tf.function(lambda x: x)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(6):
+            f(tf.zeros([n]))
+    assert any("retracing" in str(w.message) for w in caught)
+
+
+def test_variables_are_captured_by_reference():
+    v = tf.Variable(2.0)
+    f = tf.function(lambda x: x * v)
+    assert float(f(tf.constant(3.0))) == 6.0
+    v.assign(10.0)
+    assert float(f(tf.constant(3.0))) == 30.0
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_assign_inside_a_function_updates_the_real_variable_each_call():
+    counter = tf.Variable(0)
+
+    @tf.function
+    def bump(by):
+        counter.assign_add(by)
+        return counter.read_value()
+    assert int(bump(tf.constant(2))) == 2
+    assert int(bump(tf.constant(3))) == 5
+    assert int(counter) == 5
+
+
+def test_variables_may_be_created_on_the_first_trace_only():
+    class Scale:
+        def __init__(self):
+            self.v = None
+
+        @tf.function
+        def __call__(self, x):
+            if self.v is None:
+                self.v = tf.Variable(2.0)
+            return x * self.v
+    s = Scale()
+    assert float(s(tf.constant(1.0))) == 2.0
+    assert float(s(tf.constant(4.0))) == 8.0
+
+    @tf.function
+    def leaky(x):
+        return x * tf.Variable(1.0)
+    leaky(tf.constant(1.0))
+    with pytest.raises(ValueError, match="first call"):
+        leaky(tf.constant([1.0, 2.0]))
+
+
+def test_numpy_of_a_variable_inside_a_function_is_refused():
+    v = tf.Variable(1.0)
+    with pytest.raises(NotImplementedError, match="eagerly"):
+        tf.function(lambda: v.numpy())()
+
+
+def test_a_decorated_method_binds_per_instance():
+    class Model:
+        def __init__(self, k):
+            self.k = tf.Variable(k)
+
+        @tf.function
+        def scale(self, x):
+            return x * self.k
+    a, b = Model(2.0), Model(3.0)
+    assert float(a.scale(tf.constant(1.0))) == 2.0
+    assert float(b.scale(tf.constant(1.0))) == 3.0
+    assert float(a.scale(tf.constant(2.0))) == 4.0
+
+
+def test_a_keras_model_and_its_call_run_as_a_graph():
+    model = tf.keras.Sequential([tf.keras.layers.Dense(4, activation="relu"),
+                                 tf.keras.layers.Dense(2)])
+    x = tf.random.normal([3, 5])
+    traced = tf.function(model)
+    got = traced(x)           # builds the weights on the first (traced) call
+    np.testing.assert_allclose(got.numpy(), model(x).numpy(), rtol=1e-6)
+    assert len(model.trainable_variables) == 4
+    np.testing.assert_allclose(traced(x * 2.0).numpy(), model(x * 2.0).numpy(), rtol=1e-6)
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_executing_eagerly_is_false_while_tracing():
+    seen = []
+
+    @tf.function
+    def f(x):
+        seen.append(tf.executing_eagerly())
+        return x
+    f(tf.constant(1))
+    assert seen == [False] and tf.executing_eagerly()
+
+
+def test_a_function_without_tensor_arguments_or_results():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def double():
+        v.assign(v * 2.0)
+    assert double() is None
+    double()
+    assert float(v) == 4.0
+
+
+def test_a_function_calling_a_function_inlines_it():
+    inner = tf.function(lambda x: x * 3.0)
+    outer = tf.function(lambda x: inner(x) + 1.0)
+    assert float(outer(tf.constant(2.0))) == 7.0
+    graph = outer.get_concrete_function(tf.constant(2.0)).graph
+    assert [n.label for n in graph.op_nodes()] == ["Mul", "AddV2"]
+
+
+def test_bad_arguments_to_function():
+    with pytest.raises(TypeError, match="callable"):
+        tf.function(3)
+    with pytest.raises(ValueError, match="passes"):
+        tf.function(lambda x: x, experimental_passes={"nope": False})(tf.constant(1))
