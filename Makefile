@@ -19,7 +19,7 @@ STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
 # Their import packages, e.g. stage1_tensors/src/stage1_tensors, for the doctests.
 PACKAGES := $(foreach s,$(STAGES),$(s)src/$(notdir $(patsubst %/,%,$(s))))
 
-.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs bench venv tensorboard clean
+.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs figures bench venv tensorboard clean
 
 demo: $(STAMP)
 	$(PY) demo.py
@@ -43,6 +43,10 @@ notebooks-execute: $(STAMP)
 
 docs-build: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
+
+# The docs' figures that code draws (stage 5's graph pictures); commit the SVGs.
+figures: $(STAMP)
+	$(PY) docs/make_figures.py
 
 docs: $(STAMP)
 	$(PY) -m mkdocs serve --dev-addr localhost:8000

@@ -21,11 +21,13 @@ import types
 
 import pytest
 
-STAGES = ("stage1_tensors", "stage2_autodiff", "stage3_layers", "stage4_training")
+STAGES = ("stage1_tensors", "stage2_autodiff", "stage3_layers", "stage4_training",
+          "stage5_gpu")
 MARKS = {"stage1_tensors": pytest.mark.stage1_task1,
          "stage2_autodiff": pytest.mark.stage2_task1,
          "stage3_layers": pytest.mark.stage3_task2,
-         "stage4_training": pytest.mark.stage4_task10}
+         "stage4_training": pytest.mark.stage4_task10,
+         "stage5_gpu": pytest.mark.stage5_task5}
 
 
 def words(text):
@@ -153,8 +155,15 @@ STAGE4 = (
                                         TensorBoard LambdaCallback CSVLogger"""))
 )
 
+# --- Stage 5: graphs (the GPU and distribute names join with their slices) ---------
+
+STAGE5 = (
+    ["function", "Function", "TensorSpec", "errors.OperatorNotAllowedInGraphError"]
+    + under("Function", words("get_concrete_function experimental_get_tracing_count"))
+)
+
 NAMES = {"stage1_tensors": STAGE1, "stage2_autodiff": STAGE2, "stage3_layers": STAGE3,
-         "stage4_training": STAGE4}
+         "stage4_training": STAGE4, "stage5_gpu": STAGE5}
 
 # Argument names the seeds and TF code pass by keyword.
 SIGNATURES = {
@@ -181,6 +190,9 @@ SIGNATURES = {
                         "data.Dataset.batch": words("batch_size drop_remainder"),
                         "summary.scalar": words("name data step"),
                         "losses.sparse_softmax_cross_entropy": words("labels logits")},
+    "stage5_gpu": {"function": words("func input_signature autograph jit_compile reduce_retracing"),
+                   "Function.get_concrete_function": [],
+                   "TensorSpec": words("shape dtype name")},
 }
 
 # Where each stage's public functions and classes live: the package itself and
@@ -198,6 +210,7 @@ NAMESPACES = {
                         "keras.datasets.mnist", "losses", "data", "train", "summary",
                         "contrib.summary"],
 }
+NAMESPACES["stage5_gpu"] = NAMESPACES["stage4_training"] + []
 
 
 def lookup(root, path):

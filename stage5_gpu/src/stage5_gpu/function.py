@@ -151,6 +151,14 @@ class ConcreteFunction:
     def pretty_printed_signature(self):
         return "%s(%s)" % (self.name, ", ".join(repr(s) for s in self.input_specs))
 
+    def to_svg(self, optimized=True):
+        """The graph drawn as an SVG picture (see ``display.to_svg``)."""
+        from .display import to_svg
+        return to_svg(self.graph if optimized else self.traced_graph, title=self.name)
+
+    def _repr_svg_(self):           # a notebook shows a concrete function as its graph
+        return self.to_svg()
+
     def to_dot(self, optimized=True):
         """The graph as Graphviz dot text (render it with ``dot -Tsvg``)."""
         from .display import to_dot
@@ -263,6 +271,11 @@ class Function:
 
     Calls with a new signature trace a new ``ConcreteFunction``; calls with a
     known one run its graph. See the module docstring.
+
+    >>> import stage5_gpu as tf
+    >>> f = tf.function(lambda x: x * 2)
+    >>> isinstance(f, tf.Function), int(f(tf.constant(4)))
+    (True, 8)
     """
 
     def __init__(self, python_function, name=None, input_signature=None,
@@ -291,7 +304,14 @@ class Function:
         return self._python_function
 
     def experimental_get_tracing_count(self):
-        """How many times the Python function has been traced."""
+        """How many times the Python function has been traced.
+
+        >>> import stage5_gpu as tf
+        >>> f = tf.function(lambda x: x + 1)
+        >>> _ = f(tf.constant(1)); _ = f(tf.constant(2)); _ = f(tf.constant(1.0))
+        >>> f.experimental_get_tracing_count()    # int32, then float32
+        2
+        """
         return self._tracing_count
 
     # A decorated method: each instance gets its own Function (and cache), bound.
