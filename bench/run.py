@@ -51,7 +51,8 @@ _THREADS = _limit_threads(sys.argv[1:]) if __name__ == "__main__" else None
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
-_STAGE_DIRS = ("stage1_tensors", "stage2_autodiff", "stage3_layers", "stage4_training")
+_STAGE_DIRS = ("stage1_tensors", "stage2_autodiff", "stage3_layers", "stage4_training",
+               "stage5_gpu")
 
 
 def _make_importable():
@@ -72,7 +73,8 @@ from cases import Skip  # noqa: E402
 import timing  # noqa: E402
 from timing import compare  # noqa: E402
 
-STAGES = {1: "stage1_cases", 2: "stage2_cases", 3: "stage3_cases", 4: "stage4_cases"}
+STAGES = {1: "stage1_cases", 2: "stage2_cases", 3: "stage3_cases", 4: "stage4_cases",
+          5: "stage5_cases"}
 RESULTS = os.path.join(_HERE, "RESULTS.md")
 
 

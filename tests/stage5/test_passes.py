@@ -169,3 +169,17 @@ def test_every_combination_of_passes_gives_the_same_values(off):
 def test_an_unknown_pass_name_is_an_error_naming_the_passes():
     with pytest.raises(ValueError, match="cse"):
         passes.optimize(trace(lambda x: x, X), fold=False)
+
+
+def test_cse_merges_reads_of_a_variable_until_it_is_assigned():
+    v = tf.Variable(1.0)
+
+    def f(x):
+        a = x * v + x * v       # one read would do
+        v.assign_add(1.0)
+        return a + v             # must read again: v changed
+    g = trace(f, np.float32(1))
+    after = passes.eliminate_dead_code(passes.eliminate_common_subexpressions(g))
+    reads = [n for n in after.nodes if n.kind == "read"]
+    assert len([n for n in g.nodes if n.kind == "read"]) == 3 and len(reads) == 2
+    assert run(after, np.float32(1))[0] == pytest.approx(4.0)

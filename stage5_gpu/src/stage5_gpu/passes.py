@@ -7,11 +7,13 @@ values and gradients). ``optimize`` runs them in order:
 1. ``simplify_arithmetic``: ``x * 1``, ``x - 0``, ``x / 1``, ``transpose(transpose(x))``,
    ``identity(x)`` and ``cast`` to the same dtype become ``x``, where that is exact;
 2. ``fold_constants``: an op whose inputs are all constants is computed now, once;
-3. ``eliminate_common_subexpressions``: the same op on the same inputs is computed once;
+3. ``eliminate_common_subexpressions``: the same op on the same inputs is computed once
+   (and a variable read once between assignments);
 4. ``eliminate_dead_code``: nodes that no output and no side effect needs go.
 
 Stateful nodes (variable reads and assignments, random ops, Python calls) are
-never merged, folded or removed, and keep their order.
+never folded or removed and keep their order; only reads are merged, and only
+where no assignment could have come between them.
 
 >>> import stage5_gpu as tf
 >>> @tf.function
@@ -184,7 +186,8 @@ def _attrs_key(attrs):
 def eliminate_common_subexpressions(graph):
     """Computes each (op, inputs, attributes) once: a second node that would
     compute the same thing is replaced by the first one's outputs. Equal small
-    constants are merged too.
+    constants are merged too, and so are two reads of a variable with no
+    assignment to it (and no Python call) between them.
 
     >>> import stage5_gpu as tf
     >>> from stage5_gpu import passes
@@ -196,7 +199,18 @@ def eliminate_common_subexpressions(graph):
     seen = {}
 
     def rule(new, node, inputs):
-        if node.kind == "const":
+        # Two reads of a variable give the same value unless it was assigned
+        # (or Python ran, which may assign anything) in between.
+        if node.kind == "assign":
+            seen.pop(("read", id(node.attrs["variable"])), None)
+            return None
+        if node.kind == "py_function":
+            for key in [k for k in seen if k[0] == "read"]:
+                del seen[key]
+            return None
+        if node.kind == "read":
+            key = ("read", id(node.attrs["variable"]))
+        elif node.kind == "const":
             array = node.attrs["value"]
             if np.size(array) > 16:
                 return None

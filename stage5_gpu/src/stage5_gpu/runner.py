@@ -83,10 +83,29 @@ class Schedule:
             else:
                 outs = tuple(slot[v.id] for v in node.outputs)
             self.steps.append((fn, ins, outs, node))
+        self.source, self._run, self._lines = _generate(self)
 
     def run(self, feeds):
         """Runs the graph on ``feeds`` (arrays, one per input); returns the
-        output arrays."""
+        output arrays.
+
+        It calls the schedule written out as Python source (``self.source``),
+        which computes exactly what ``run_steps`` computes: the steps' loop,
+        unrolled, with each slot a local variable. On the 50-step RNN of the
+        benchmarks (about 700 steps) that costs 0.5 ms instead of 0.8 ms a call.
+        """
+        try:
+            return self._run(*feeds)
+        except OpError:
+            raise
+        except Exception as error:
+            step, arrays = self._failed_step(error)
+            if step is None:
+                raise
+            raise _step_failed(step[3], arrays, error) from None
+
+    def run_steps(self, feeds):
+        """The plain algorithm: a loop over the steps, reading and writing slots."""
         slots = self.template[:]
         for i, array in zip(self.input_slots, feeds):
             slots[i] = array
@@ -103,6 +122,77 @@ class Schedule:
                 for i, r in zip(outs, result):
                     slots[i] = r
         return [slots[i] for i in self.output_slots]
+
+    def _failed_step(self, error):
+        """The step whose kernel raised ``error`` (found from the traceback's line
+        in the generated source) and the arrays it was given; or (None, None)."""
+        tb = error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is self._run.__code__:
+                step = self._lines.get(tb.tb_lineno)
+                if step is None:
+                    return None, None
+                known = dict(tb.tb_frame.f_globals, **tb.tb_frame.f_locals)
+                return step, [known.get("s%d" % i) for i in step[1]]
+            tb = tb.tb_next
+        return None, None
+
+
+def _literal_attrs(attrs):
+    """True when every attribute is a plain Python value whose repr is itself."""
+    def plain(value):
+        if value is None or type(value) in (bool, int, float, str):
+            return True
+        if type(value) in (tuple, list):
+            return all(plain(v) for v in value)
+        return False
+    return all(plain(v) for v in attrs.values())
+
+
+def _generate(schedule):
+    """The schedule as the source of a Python function ``run(s0, s1, ...)``: one
+    line per step, ``s5 = f3(s2, s4)``; a slot is deleted after its last use, so
+    big intermediates are freed as soon as they can be. Returns the source, the
+    compiled function and a map from source line to step."""
+    names = {"np": np}
+    for i, value in enumerate(schedule.template):
+        if value is not None:
+            names["s%d" % i] = value             # constants: globals of the function
+    last_use = {}
+    for k, (fn, ins, outs, node) in enumerate(schedule.steps):
+        for i in ins:
+            last_use[i] = k
+    keep = set(schedule.output_slots) | {int(n[1:]) for n in names if n[0] == "s"}
+    lines = ["def run(%s):" % ", ".join("s%d" % i for i in schedule.input_slots)]
+    line_of_step = {}
+    for k, step in enumerate(schedule.steps):
+        fn, ins, outs, node = step
+        args = ["s%d" % i for i in ins]
+        if node.kind == "op" and _literal_attrs(node.attrs):
+            # The kernel itself, its attributes written out: no partial to go
+            # through (about 40 ns a step, 5% of the RNN benchmark's run).
+            names["f%d" % k] = node.op.kernels["CPU"]
+            args = ["np"] + args + ["%s=%r" % kv for kv in node.attrs.items()]
+        else:
+            names["f%d" % k] = fn
+        call = "f%d(%s)" % (k, ", ".join(args))
+        if outs is None:
+            lines.append("    " + call)
+        elif type(outs) is int:
+            lines.append("    s%d = %s" % (outs, call))
+        else:
+            targets = ", ".join("s%d" % i for i in outs)
+            lines.append("    %s = %s" % (targets + ("," if len(outs) == 1 else ""), call)
+                         if outs else "    " + call)
+        line_of_step[len(lines)] = step
+        dead = sorted({i for i in ins if last_use[i] == k and i not in keep})
+        if dead:
+            lines.append("    del " + ", ".join("s%d" % i for i in dead))
+    lines.append("    return [%s]" % ", ".join("s%d" % i for i in schedule.output_slots))
+    source = "\n".join(lines) + "\n"
+    code = compile(source, "<schedule of %s>" % schedule.graph.name, "exec")
+    exec(code, names)
+    return source, names["run"], line_of_step
 
 
 def _step_failed(node, values, error):

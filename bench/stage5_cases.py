@@ -1,0 +1,79 @@
+"""Stage 5 cases: what tracing into a graph saves over eager execution.
+
+The computations are those of stages 2 and 3, built by their own case builders
+(no copies): each case keeps its hand-written NumPy floor, our eager version
+("ours") and PyTorch eager ("torch"), and adds "function": the same Python
+function of ours wrapped in ``tf.function``. The first call traces (the warm-up
+run); the timed calls run the optimised graph's schedule.
+
+* the 50-step Elman RNN forward+backward (stage 2's case);
+* the MLP 784-128-10 forward+backward at batch 32 and 256 (stage 3's case);
+* the tanh model forward+backward at n=4 (stage 2's case): all overhead;
+* the cost of one trace of the MLP step (trace, optimise, compile), against
+  one eager call of it.
+"""
+
+import numpy as np
+
+import peers
+import stage2_cases
+import stage3_cases
+from cases import Case, Skip, Target, agree, build_or_skip
+
+STAGE = 5
+TITLE = "Stage 5: eager vs tf.function (traced graphs)"
+
+
+def cases(quick=False):
+    """The stage-5 cases, in the order they are reported."""
+    import stage5_gpu as tf
+    if not hasattr(tf, "function"):
+        yield Skip("stage 5 cases", "stage5_gpu has no function yet")
+        return
+    torch = peers.torch()
+    repeat = 5 if quick else 9
+    min_time = 0.02 if quick else 0.1
+    yield build_or_skip(
+        "Elman RNN forward+backward (%d steps, hidden %d, batch %d)" % (
+            stage2_cases.RNN_STEPS, stage2_cases.RNN_HIDDEN, stage2_cases.RNN_BATCH),
+        lambda: _traced(tf, stage2_cases._rnn_case(tf, torch, repeat, min_time), "rnn", [
+            Target("function", "numpy", 1.1, "RNN fwd+bwd under function <= 1.1x the NumPy floor"),
+            Target("function", "ours", 1.0, "function no slower than eager")]))
+    for batch in (32, 256):
+        yield build_or_skip(
+            "MLP 784-128-10 forward+backward, batch %d" % batch,
+            lambda b=batch: _traced(tf, stage3_cases._mlp_case(tf, torch, b, 99, repeat, min_time),
+                                    "mlp", [Target("function", "numpy", 1.1,
+                                                   "MLP batch %d under function <= 1.1x the "
+                                                   "NumPy floor" % b)]))
+    yield build_or_skip(
+        "tanh(x*w + b) forward+backward, n=4",
+        lambda: _traced(tf, stage2_cases._tanh_case(tf, torch, 4, repeat, min_time), "tanh", [
+            Target("function", "torch", 0.5, "n=4 fwd+bwd under function <= 0.5x PyTorch")]))
+    yield build_or_skip("one trace of the MLP step (trace + optimise + compile), batch 32",
+                        lambda: _trace_cost(tf, torch, repeat))
+    yield Skip("8 elementwise ops on 10^7 elements, fused vs unfused",
+               "elementwise fusion is not implemented yet (issue 10, item 3)")
+
+
+def _traced(tf, case, name, targets):
+    """``case`` with a "function" implementation: its eager "ours" under tf.function."""
+    eager = case.impls["ours"]
+    traced = tf.function(eager)
+    agree(name + " (function)", {"ours": eager(), "function": traced()}, rtol=1e-5, atol=1e-6)
+    case.impls["function"] = traced
+    case.targets = targets
+    return case
+
+
+def _trace_cost(tf, torch, repeat):
+    """Tracing anew each time: what a retrace costs, against one eager call."""
+    case = stage3_cases._mlp_case(tf, torch, 32, 99, repeat, 0.1)
+    eager = case.impls["ours"]
+
+    def trace_once():
+        return tf.function(eager).get_concrete_function()
+    impls = {"numpy": case.impls["numpy"], "ours": eager, "trace": trace_once}
+    return Case("", impls, notes=["'trace' is a whole trace: the Python function run on "
+                                  "symbolic tensors, the passes, and the schedule built"],
+                repeat=repeat, min_time=0.1)
