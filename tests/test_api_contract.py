@@ -27,7 +27,7 @@ MARKS = {"stage1_tensors": pytest.mark.stage1_task1,
          "stage2_autodiff": pytest.mark.stage2_task1,
          "stage3_layers": pytest.mark.stage3_task2,
          "stage4_training": pytest.mark.stage4_task10,
-         "stage5_gpu": pytest.mark.stage5_task5}
+         "stage5_gpu": pytest.mark.stage5_task6}
 
 
 def words(text):
@@ -158,7 +158,8 @@ STAGE4 = (
 # --- Stage 5: graphs (the GPU and distribute names join with their slices) ---------
 
 STAGE5 = (
-    ["function", "Function", "TensorSpec", "errors.OperatorNotAllowedInGraphError"]
+    ["function", "Function", "TensorSpec", "errors.OperatorNotAllowedInGraphError",
+     "cond", "case", "while_loop", "py_function", "numpy_function", "print"]
     + under("Function", words("get_concrete_function experimental_get_tracing_count"))
 )
 

@@ -2,7 +2,9 @@
 it as a precompiled schedule, with gradients through it.
 
 Everything of stage 4 (and so of stages 1-3) is here too. The new names:
-``function``, ``TensorSpec`` (stage 4's), ``errors.OperatorNotAllowedInGraphError``.
+``function``, ``TensorSpec`` (stage 4's), ``cond``, ``case``, ``while_loop``,
+``py_function``, ``numpy_function``, ``print`` (``tf.print``), and
+``errors.OperatorNotAllowedInGraphError``.
 
 >>> import stage5_gpu as tf
 >>> @tf.function
@@ -28,6 +30,9 @@ del errors  # noqa: F821  (stage 5 grows its own errors module, below)
 
 from . import errors  # noqa: E402,F401
 from .function import Function, function  # noqa: E402,F401
+from .control_flow import case, cond, while_loop  # noqa: E402,F401
+from .py_func import numpy_function, py_function  # noqa: E402,F401
+from .py_func import print_ as print  # noqa: E402,F401,A001  (tf.print)
 
 
 def _alias_submodules():

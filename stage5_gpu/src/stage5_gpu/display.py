@@ -21,7 +21,6 @@ _STYLE = {
     "read": 'shape=cds, style=filled, fillcolor="#fdebd0"',
     "assign": 'shape=cds, style=filled, fillcolor="#f5b7b1"',
     "op": 'shape=ellipse, style=filled, fillcolor="#d5f5e3"',
-    "py_function": 'shape=hexagon, style=filled, fillcolor="#e8daef"',
 }
 
 
@@ -54,7 +53,7 @@ def to_dot(graph):
 
 
 _FILL = {"placeholder": "#d6eaf8", "const": "#eeeeee", "read": "#fdebd0",
-         "assign": "#f5b7b1", "op": "#d5f5e3", "py_function": "#e8daef"}
+         "assign": "#f5b7b1", "op": "#d5f5e3"}
 
 
 def _layers(graph):

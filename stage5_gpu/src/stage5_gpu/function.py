@@ -255,10 +255,6 @@ def replay(graph, inputs, assignments=False):
             out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
             for v, o in zip(node.outputs, [out] if node.op.num_outputs is None else out):
                 env[v.id] = o
-        elif node.kind == "py_function":
-            args = [env[v.id] for v in node.inputs]
-            for v, o in zip(node.outputs, node.attrs["replay"](args)):
-                env[v.id] = o
         elif node.kind == "assign" and assignments:
             variable, value = node.attrs["variable"], env[node.inputs[0].id]
             {"AssignVariableOp": variable.assign, "AssignAddVariableOp": variable.assign_add,
@@ -434,6 +430,31 @@ class Function:
                                 nest.pack_sequence_as(structure, [
                                     s for s in _specs_or_leaves(leaves, specs)]),
                                 self._passes)
+
+
+def trace_subfunction(fn, args, name, shapes=None):
+    """Traces ``fn(*args)`` as a branch of the graph being traced now (a ``cond``
+    branch, a loop's body): ``args`` are tensors of the enclosing graph (or of
+    none), each becoming a placeholder (of ``shapes[i]`` if given); enclosing
+    tensors ``fn`` uses are captured. Returns the concrete function and the
+    list of captured outer tensors, which follow ``args`` as its inputs."""
+    from .tracing import current_tracer
+    with Tracer(name, parent=current_tracer()) as tracer:
+        placeholders = [tracer.placeholder(a, None if shapes is None else shapes[i])
+                        for i, a in enumerate(args)]
+        result = fn(*placeholders)
+        outputs, is_tensor = [], []
+        for leaf in nest.flatten(result):
+            if isinstance(leaf, Tensor):
+                outputs.append(tracer.value_of(leaf))
+                is_tensor.append((True, None))
+            else:
+                is_tensor.append((False, leaf))
+        tracer.graph.outputs = outputs
+    specs = [TensorSpec(v.shape, v.dtype.name) for v in tracer.graph.inputs]
+    concrete = ConcreteFunction(name, tracer, result, is_tensor, specs, None, {})
+    concrete.output_examples = [tracer._example_of(v) for v in outputs]
+    return concrete, [outer for outer, _ in tracer.captures]
 
 
 def _specs_or_leaves(leaves, specs):

@@ -12,8 +12,11 @@ Node kinds:
 * ``read``: reads a captured ``Variable`` (by reference: its value *when the
   graph runs*);
 * ``op``: a registered op, run with its kernel;
-* ``assign``: gives a captured variable a new value (a side effect);
-* ``py_function``: calls Python eagerly (``py_function``, ``numpy_function``).
+* ``assign``: gives a captured variable a new value (a side effect).
+
+An op may be *stateful* (``Op.stateful``): random numbers, Python called from
+the graph (``py_function``), ``tf.print``, a ``cond`` or ``while_loop`` whose
+branches may assign. Passes keep such nodes and their order.
 
 >>> import numpy as np
 >>> from stage1_tensors import registry
@@ -72,9 +75,10 @@ class Node:
     @property
     def stateful(self):
         """True when the node has a side effect or a result that is not a function
-        of its inputs (reads, assignments, Python calls, random ops): an optimiser
-        must keep it, in its place, and never merge or precompute it."""
-        return self.kind in ("read", "assign", "py_function") or (
+        of its inputs (reads, assignments, stateful ops such as random numbers
+        and Python calls): an optimiser must keep it, in its place, and never
+        merge or precompute it."""
+        return self.kind in ("read", "assign") or (
             self.op is not None and self.op.stateful)
 
     @property
@@ -87,8 +91,6 @@ class Node:
             return "ReadVariableOp[%s]" % self.attrs["variable"].name
         if self.kind == "const":
             return "Const"
-        if self.kind == "py_function":
-            return "PyFunction[%s]" % getattr(self.attrs["func"], "__name__", "?")
         return self.kind
 
     def __repr__(self):

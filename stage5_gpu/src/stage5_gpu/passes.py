@@ -187,7 +187,7 @@ def eliminate_common_subexpressions(graph):
     """Computes each (op, inputs, attributes) once: a second node that would
     compute the same thing is replaced by the first one's outputs. Equal small
     constants are merged too, and so are two reads of a variable with no
-    assignment to it (and no Python call) between them.
+    assignment to it (and no stateful op) between them.
 
     >>> import stage5_gpu as tf
     >>> from stage5_gpu import passes
@@ -200,11 +200,11 @@ def eliminate_common_subexpressions(graph):
 
     def rule(new, node, inputs):
         # Two reads of a variable give the same value unless it was assigned
-        # (or Python ran, which may assign anything) in between.
+        # (or a stateful op ran, which may assign anything) in between.
         if node.kind == "assign":
             seen.pop(("read", id(node.attrs["variable"])), None)
             return None
-        if node.kind == "py_function":
+        if node.kind == "op" and node.stateful:
             for key in [k for k in seen if k[0] == "read"]:
                 del seen[key]
             return None

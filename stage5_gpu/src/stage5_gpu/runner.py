@@ -69,15 +69,13 @@ class Schedule:
                 fn = _reader(node.attrs["variable"])
             elif node.kind == "assign":
                 fn = _assigner(node.attrs["variable"], node.op.kernels["CPU"])
-            elif node.kind == "py_function":
-                fn = node.attrs["runner"]
             else:
                 kernel = node.op.kernels["CPU"]
                 fn = functools.partial(kernel, np, **node.attrs) if node.attrs \
                     else functools.partial(kernel, np)
             if not node.outputs:
                 outs = None
-            elif node.kind == "op" and node.op.num_outputs is None or \
+            elif node.op is not None and node.op.num_outputs is None or \
                     node.kind == "read":
                 outs = slot[node.outputs[0].id]
             else:

@@ -137,8 +137,15 @@ class Tracer:
     inside record the symbolic ops, so gradients can be traced too.
     """
 
-    def __init__(self, name):
+    def __init__(self, name, parent=None):
         self.graph = Graph(name)
+        # A branch of tf.cond or a loop body is traced by a child tracer: the
+        # tensors of the enclosing graph it uses become its *captures*, extra
+        # inputs that the enclosing graph feeds it.
+        self.parent = parent
+        self.captures = []          # (outer symbolic tensor, inner placeholder)
+        self._captured = {}
+        self._examples = {}         # Value id -> its example array
         self._consts = {}           # id of an outside tensor -> (tensor, its Value)
         self._reads = {}            # id of a variable -> its example value now
         self.variables = {}         # id -> every variable the graph reads or assigns
@@ -158,7 +165,14 @@ class Tracer:
         self._isolation.__exit__(*exc)
 
     # --- making symbolic tensors -----------------------------------------------
+    def _example_of(self, value):
+        """The example array of one of this graph's Values (outputs of a trace)."""
+        if value.node.kind == "const":
+            return value.node.attrs["value"]
+        return self._examples[value.id]
+
     def _symbolic(self, value, example):
+        self._examples[value.id] = example
         t = _new_symbolic(SymbolicTensor)
         t._value = example
         t._graph_value = value
@@ -179,6 +193,8 @@ class Tracer:
         """The graph Value that stands for ``tensor``: its own if it is symbolic, a
         read node for a variable, a constant node for any other tensor."""
         if type(tensor) is SymbolicTensor:
+            if tensor._tracer is not self and self._encloses(tensor._tracer):
+                return self._capture(tensor)._graph_value
             if tensor._tracer is not self:
                 raise InvalidArgumentError(
                     "tf.function: the tensor %s belongs to another function's graph "
@@ -192,6 +208,22 @@ class Tracer:
             found = (tensor, self.graph.constant(tensor._value))
             self._consts[id(tensor)] = found   # (keeping the tensor keeps its id unique)
         return found[1]
+
+    def _encloses(self, tracer):
+        parent = self.parent
+        while parent is not None:
+            if parent is tracer:
+                return True
+            parent = parent.parent
+        return False
+
+    def _capture(self, outer):
+        found = self._captured.get(id(outer))
+        if found is None:
+            found = self.placeholder(outer._value, tuple(outer.shape))
+            self._captured[id(outer)] = found
+            self.captures.append((outer, found))
+        return found
 
     def read_variable(self, variable):
         """Records a read of ``variable``: the graph reads its value when it runs."""
@@ -210,9 +242,11 @@ class Tracer:
     def __call__(self, op, inputs, attrs):
         return self.record(op, inputs, attrs)
 
-    def record(self, op, inputs, attrs):
+    def record(self, op, inputs, attrs, given=None):
         """What an op call means while tracing: append a node, return symbolic
-        output(s) carrying example values."""
+        output(s) carrying example values. ``given`` lists the example results
+        instead of running the kernel (for ops whose kernel has side effects:
+        ``tf.print``, ``cond``, ``while_loop``)."""
         if op.name in _ASSIGN_OPS:
             return self._record_assign(op, inputs)
         flat = list(inputs[0]) if op.variadic else list(inputs)
@@ -224,7 +258,7 @@ class Tracer:
         _, examples = op_inputs(op, (flat,) if op.variadic else tuple(flat))
         if op.check is not None:
             op.check(examples, attrs)
-        results = self._example_results(op, examples, attrs)
+        results = self._example_results(op, examples, attrs) if given is None else given
         node_inputs = [self.value_of(x) if isinstance(x, Tensor)
                        else self.graph.constant(array)
                        for x, array in zip(flat, examples)]

@@ -1,0 +1,316 @@
+"""Control flow that a graph decides each run: ``cond``, ``case``, ``while_loop``.
+
+A Python ``if`` on a tensor is decided once, while tracing. ``tf.cond`` is
+decided by the graph each time it runs: both branches are traced, each into a
+graph of its own (a *branch*), and one node of the enclosing graph, an ``If``,
+runs the branch the predicate picks. A branch uses tensors of the enclosing
+graph by *capturing* them: they become extra inputs of the ``If``.
+
+Eagerly (a predicate with a value), ``cond`` simply calls the branch it picks,
+and ``while_loop`` is a Python loop: there is nothing to decide later.
+
+>>> import stage5_gpu as tf
+>>> @tf.function
+... def safe_sqrt(x):
+...     return tf.cond(x > 0, lambda: tf.sqrt(x), lambda: tf.zeros_like(x))
+>>> float(safe_sqrt(tf.constant(9.0))), float(safe_sqrt(tf.constant(-1.0)))
+(3.0, 0.0)
+>>> safe_sqrt.experimental_get_tracing_count()
+1
+"""
+
+import itertools
+
+import numpy as np
+
+from stage1_tensors import dtypes as _dtypes
+from stage1_tensors.convert import convert_to_tensor
+from stage1_tensors.registry import define_op
+from stage1_tensors.tensor import Tensor
+from stage2_autodiff import nest
+from stage2_autodiff.registry import register_gradient
+
+from .tracing import SymbolicTensor, current_tracer
+
+__all__ = ["cond", "case", "while_loop"]
+
+_counter = itertools.count(1)
+
+
+def _is_symbolic(x):
+    return type(x) is SymbolicTensor
+
+
+def _dispatch_op(name, n_inputs, n_outputs):
+    names = ["in%d" % i for i in range(n_inputs)]
+    return define_op("%s_%d" % (name, next(_counter)), name.lower(), inputs=names,
+                     dtypes=_dtypes.ALL_NUMPY, input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
+                     num_outputs=n_outputs, stateful=True)
+
+
+def _check_same_outputs(a, b, what):
+    dtypes_a = [x.dtype for x in a.output_examples]
+    dtypes_b = [x.dtype for x in b.output_examples]
+    mask_a = [t for t, _ in a._output_is_tensor]
+    mask_b = [t for t, _ in b._output_is_tensor]
+    if dtypes_a != dtypes_b or mask_a != mask_b:
+        raise TypeError(
+            "%s: the two branches must return the same structure of tensors with the same "
+            "dtypes; true_fn returned %s, false_fn returned %s"
+            % (what, [d.name for d in dtypes_a], [d.name for d in dtypes_b]))
+
+
+# --- cond ---------------------------------------------------------------------------
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()``, decided when the graph runs.
+
+    Both functions take no arguments and return the same structure of tensors
+    (same dtypes). Gradients flow through the branch that ran.
+
+    >>> import stage5_gpu as tf
+    >>> x = tf.constant(2.0)
+    >>> tf.cond(x < 3.0, lambda: x * 10.0, lambda: x)      # eager: just picks
+    tf.Tensor(20.0, shape=(), dtype=float32)
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callables taking no arguments, "
+                        "e.g. tf.cond(x > 0, lambda: x, lambda: -x)")
+    if not _is_symbolic(pred):
+        return true_fn() if bool(_scalar_pred(pred, "cond")) else false_fn()
+    from .function import trace_subfunction
+    if pred.dtype != _dtypes.bool or pred.shape.rank != 0:
+        raise ValueError("cond: pred must be a scalar bool tensor, got %r" % (pred,))
+    true_cf, true_caps = trace_subfunction(true_fn, [], "cond_true")
+    false_cf, false_caps = trace_subfunction(false_fn, [], "cond_false")
+    _check_same_outputs(true_cf, false_cf, "cond")
+    return _if_node(pred, true_cf, true_caps, false_cf, false_caps)
+
+
+def _scalar_pred(pred, who):
+    pred = convert_to_tensor(pred) if not isinstance(pred, (bool, np.bool_)) else pred
+    if isinstance(pred, Tensor) and pred.shape.rank != 0:
+        raise ValueError("%s: pred must be a scalar, got shape %s" % (who, pred.shape))
+    return pred
+
+
+def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
+    """Records the ``If`` node that runs one of two branch functions."""
+    # The If's inputs: the predicate, every captured tensor (once), every variable.
+    inputs, index = [], {}
+    for t in true_caps + false_caps:
+        if id(t) not in index:
+            index[id(t)] = len(inputs)
+            inputs.append(t)
+    variables = list({id(v): v for v in true_cf.variables + false_cf.variables}.values())
+    true_feed = [index[id(t)] for t in true_caps]
+    false_feed = [index[id(t)] for t in false_caps]
+    n_out = len(true_cf.graph.outputs)
+    op = _dispatch_op("If", 1 + len(inputs) + len(variables), n_out)
+
+    @op.kernel
+    def _if(xp, pred_value, *values):
+        branch, feed = (true_cf, true_feed) if pred_value else (false_cf, false_feed)
+        return branch._schedule.run([values[i] for i in feed])
+
+    def _if_gradient(record, *grads):
+        from .function import Function
+        outer = list(record.inputs[1:1 + len(inputs)])
+
+        def branch_grad(cf, feed):
+            def run():
+                if cf._backward is None:
+                    from .function import _backward_of
+                    cf._backward = Function(_backward_of(cf), name=cf.name + "_backward")
+                got = cf._backward([outer[i] for i in feed], list(grads))
+                by_input = [None] * len(inputs)
+                for i, g in zip(feed, got[:len(feed)]):
+                    by_input[i] = g
+                by_var = dict(zip((id(v) for v in cf.variables), got[len(feed):]))
+                flat = by_input + [by_var.get(id(v)) for v in variables]
+                # Both branches must give tensors in the same places: a branch
+                # that does not use an input gives zeros for it.
+                return [_zeros_if_none(g, x) for g, x in zip(flat, outer + variables)]
+            return run
+        result = cond(record.inputs[0], branch_grad(true_cf, true_feed),
+                      branch_grad(false_cf, false_feed))
+        return (None,) + tuple(result)
+    register_gradient(op.name, _if_gradient)
+
+    tracer = current_tracer()
+    chosen = true_cf if bool(pred._value) else false_cf
+    outs = tracer.record(op, (pred, *inputs, *variables), {}, given=chosen.output_examples)
+    return true_cf._pack(outs if isinstance(outs, list) else [outs])
+
+
+def _zeros_if_none(g, x):
+    """``g``, or zeros like ``x`` where a branch gives no gradient (None stays None
+    for a non-float input, which has no gradient in either branch)."""
+    if g is not None or not x.dtype.is_floating:
+        return g
+    from stage1_tensors import zeros_like
+    return zeros_like(x)
+
+
+# --- case ---------------------------------------------------------------------------
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The function of the first ``(pred, fn)`` pair whose ``pred`` is true, else
+    ``default()``: a chain of ``cond``.
+
+    >>> import stage5_gpu as tf
+    >>> x = tf.constant(5)
+    >>> int(tf.case([(x < 0, lambda: tf.constant(-1)), (x > 3, lambda: tf.constant(1))],
+    ...             default=lambda: tf.constant(0)))
+    1
+    """
+    pairs = list(pred_fn_pairs.items() if isinstance(pred_fn_pairs, dict) else pred_fn_pairs)
+    if default is None:
+        if not pairs:
+            raise ValueError("case: give at least one (pred, fn) pair or a default")
+        *pairs, (_, default) = pairs
+    if exclusive and not any(_is_symbolic(p) for p, _ in pairs):
+        hits = sum(bool(_scalar_pred(p, "case")) for p, _ in pairs)
+        if hits > 1:
+            raise ValueError("case: exclusive=True, but %d predicates are true" % hits)
+    result = default
+    for pred, fn in reversed(pairs):
+        result = (lambda p, f, rest: lambda: cond(p, f, rest))(pred, fn, result)
+    return result()
+
+
+# --- while_loop ---------------------------------------------------------------------
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``;
+    returns the final ``loop_vars`` (same structure).
+
+    In a traced function the loop is one node that runs the traced ``cond`` and
+    ``body`` as often as the values say. Each loop variable keeps its dtype and
+    shape (give ``shape_invariants``, with ``None`` dimensions, to let a shape
+    change). ``maximum_iterations`` stops the loop after that many iterations.
+
+    >>> import stage5_gpu as tf
+    >>> i, s = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i),
+    ...                      (tf.constant(0), tf.constant(0)))
+    >>> int(i), int(s)
+    (5, 10)
+    """
+    if not callable(cond) or not callable(body):
+        raise TypeError("while_loop: cond and body must be callables taking the loop "
+                        "variables, e.g. tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])")
+    structure = loop_vars
+    flat = [convert_to_tensor(x) if not isinstance(x, Tensor) else x
+            for x in nest.flatten(loop_vars)]
+    if maximum_iterations is not None:
+        maximum_iterations = convert_to_tensor(maximum_iterations)
+    if current_tracer() is None:        # eager: a Python loop
+        return _eager_loop(cond, body, structure, flat, maximum_iterations)
+    return _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations)
+
+
+def _call(fn, structure, flat):
+    args = nest.pack_sequence_as(structure, list(flat))
+    return fn(*args) if isinstance(structure, (list, tuple)) else fn(args)
+
+
+def _eager_loop(cond, body, structure, flat, maximum_iterations):
+    count = 0
+    while maximum_iterations is None or count < int(maximum_iterations):
+        if not bool(_call(cond, structure, flat)):
+            break
+        new = [convert_to_tensor(x) if not isinstance(x, Tensor) else x
+               for x in nest.flatten(_call(body, structure, flat))]
+        _check_loop_vars(_types(flat), _types(new), None)
+        flat = new
+        count += 1
+    return nest.pack_sequence_as(structure, flat)
+
+
+def _types(tensors):
+    return [(t.dtype, tuple(t.shape)) for t in tensors]
+
+
+def _check_loop_vars(before, after, invariants):
+    """``before`` and ``after``: (dtype, shape) per loop variable, entering the
+    loop and after one iteration; ``invariants``: the allowed shapes (or None)."""
+    if len(before) != len(after):
+        raise ValueError("while_loop: body returned %d loop variables, but the loop has %d; "
+                         "body must return the same structure as loop_vars"
+                         % (len(after), len(before)))
+    for i, ((a_dtype, a_shape), (b_dtype, b_shape)) in enumerate(zip(before, after)):
+        if a_dtype != b_dtype:
+            raise TypeError("while_loop: loop variable %d enters the loop as %s but body "
+                            "returns %s; keep each loop variable's dtype"
+                            % (i, a_dtype.name, b_dtype.name))
+        allowed = a_shape if invariants is None else invariants[i]
+        if allowed is not None and (len(allowed) != len(b_shape) or any(
+                x is not None and x != y for x, y in zip(allowed, b_shape))):
+            raise ValueError(
+                "while_loop: loop variable %d enters the loop with shape %s, but has shape %s "
+                "after one iteration. To allow the shape to vary across iterations, use the "
+                "`shape_invariants` argument of tf.while_loop to specify a less-specific shape"
+                % (i, allowed, b_shape))
+
+
+def _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations):
+    from .function import trace_subfunction
+    invariants = None
+    if shape_invariants is not None:
+        invariants = [None if s is None else tuple(s) for s in
+                      (nest.flatten(shape_invariants) if not _is_shape(shape_invariants)
+                       else [shape_invariants])]
+    shapes = invariants if invariants is not None else [tuple(x.shape) for x in flat]
+    cond_cf, cond_caps = trace_subfunction(
+        lambda *xs: _call(cond, structure, xs), flat, "while_cond", shapes)
+    body_cf, body_caps = trace_subfunction(
+        lambda *xs: nest.flatten(_call(body, structure, xs)), flat, "while_body", shapes)
+    if len(cond_cf.output_examples) != 1 or cond_cf.output_examples[0].dtype != np.bool_:
+        raise TypeError("while_loop: cond must return one scalar bool tensor")
+    body_out = [(_dtypes.from_numpy(e.dtype), tuple(e.shape))
+                for e in body_cf.output_examples]
+    _check_loop_vars(_types(flat), body_out, shapes)
+    inputs, index = [], {}
+    for t in cond_caps + body_caps:
+        if id(t) not in index:
+            index[id(t)] = len(inputs)
+            inputs.append(t)
+    variables = list({id(v): v for v in cond_cf.variables + body_cf.variables}.values())
+    n = len(flat)
+    cond_feed = [index[id(t)] for t in cond_caps]
+    body_feed = [index[id(t)] for t in body_caps]
+    limit = [] if maximum_iterations is None else [maximum_iterations]
+    op = _dispatch_op("While", n + len(limit) + len(inputs) + len(variables), n)
+
+    @op.kernel
+    def _while(xp, *values):
+        state = list(values[:n])
+        extra = values[n + len(limit):]
+        most = int(values[n]) if limit else None
+        count = 0
+        while most is None or count < most:
+            if not cond_cf._schedule.run(state + [extra[i] for i in cond_feed])[0]:
+                break
+            state = body_cf._schedule.run(state + [extra[i] for i in body_feed])
+            count += 1
+        return state
+
+    def _no_gradient(record, *grads):
+        raise NotImplementedError(
+            "while_loop: gradients through a tf.while_loop in a traced function are not "
+            "implemented yet. A Python loop over a fixed range (for i in range(n)) unrolls "
+            "into the graph and has gradients; so does while_loop run eagerly")
+    register_gradient(op.name, _no_gradient)
+    tracer = current_tracer()
+    # Example results: the loop variables' own examples (their dtypes and, unless
+    # shape_invariants relax them, shapes are the loop's results').
+    outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {},
+                         given=[x._value for x in flat])
+    outs = outs if isinstance(outs, list) else [outs]
+    return nest.pack_sequence_as(structure, outs)
+
+
+def _is_shape(x):
+    return isinstance(x, (list, tuple)) and all(d is None or isinstance(d, int) for d in x) \
+        and not any(isinstance(d, (list, tuple)) for d in x)

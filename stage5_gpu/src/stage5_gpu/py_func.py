@@ -1,0 +1,237 @@
+"""Python inside a graph: ``py_function``, ``numpy_function`` and ``print``.
+
+A traced graph runs kernels, not Python. These three put a piece of Python back
+into it: a node whose kernel calls the Python function each time the graph
+runs (seed 003 §"Use eager execution in a graph environment"). They are
+stateful ops, so passes keep them, in order.
+
+>>> import stage5_gpu as tf
+>>> def my_py_func(x):
+...     x = tf.matmul(x, x)  # You can use tf ops
+...     print(x)  # but it's eager!
+...     return x
+>>> @tf.function
+... def f(x):
+...     return tf.py_function(my_py_func, [x], tf.float32)
+>>> f(tf.constant([[2.0]]))
+tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+>>> f(tf.constant([[3.0]]))
+tf.Tensor([[9.]], shape=(1, 1), dtype=float32)
+tf.Tensor([[9.]], shape=(1, 1), dtype=float32)
+"""
+
+import itertools
+import sys
+
+import numpy as np
+
+from stage1_tensors import dispatch, dtypes as _dtypes
+from stage1_tensors.convert import convert_to_tensor
+from stage1_tensors.dispatch import wrap
+from stage1_tensors.registry import define_op
+from stage1_tensors.tensor import Tensor
+from stage2_autodiff import nest
+from stage2_autodiff.gradient_tape import GradientTape
+from stage2_autodiff.registry import no_gradient, register_gradient
+
+from .tracing import current_tracer
+
+__all__ = ["py_function", "numpy_function", "print_"]
+
+_counter = itertools.count(1)
+
+
+def _outputs(result, Tout, who):
+    """``result`` of the Python function as arrays of the ``Tout`` dtypes."""
+    single = not isinstance(Tout, (list, tuple))
+    touts = [Tout] if single else list(Tout)
+    values = [result] if single else list(nest.flatten(result)) if result is not None else []
+    if len(values) != len(touts):
+        raise ValueError("%s: the function returned %d value(s), but Tout lists %d"
+                         % (who, len(values), len(touts)))
+    arrays = []
+    for value, dtype in zip(values, touts):
+        dtype = _dtypes.as_dtype(dtype)
+        array = np.asarray(value) if not isinstance(value, Tensor) else \
+            np.asarray(value.numpy())
+        if array.dtype != dtype.as_numpy_dtype:
+            try:
+                array = array.astype(dtype.as_numpy_dtype)
+            except (TypeError, ValueError):
+                raise TypeError("%s: cannot give the result %r the dtype %s"
+                                % (who, value, dtype.name)) from None
+        arrays.append(array)
+    return arrays, single
+
+
+def _python_op(func, inp, Tout, who, as_tensors):
+    """The op that calls ``func`` eagerly each time the graph runs (a new op per
+    traced call site, as TF's EagerPyFunc is one per call)."""
+    names = ["input%d" % i for i in range(len(inp))]
+    single = not isinstance(Tout, (list, tuple))
+    op = define_op("%s_%d" % ("EagerPyFunc" if as_tensors else "PyFunc", next(_counter)),
+                   who, inputs=names, dtypes=_dtypes.ALL_NUMPY,
+                   input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
+                   num_outputs=1 if single else len(Tout), stateful=True)
+
+    # While tracing, the kernel runs once on the example values to learn the
+    # shapes of the results. Those examples are the first call's own values, so
+    # that result is kept and given to the first run of the graph if its inputs
+    # are the same: the Python function then runs once per call, as in TF.
+    kept = []
+
+    @op.kernel
+    def _call(xp, *values):
+        tracing = bool(dispatch.active_redirects())
+        if kept and not tracing:
+            inputs, arrays = kept.pop()
+            if len(inputs) == len(values) and all(
+                    a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
+                    for a, b in zip(inputs, map(np.asarray, values))):
+                return arrays
+        with dispatch.init_scope():        # the function runs eagerly, for real
+            args = [wrap(v) for v in values] if as_tensors else [np.asarray(v) for v in values]
+            arrays, _ = _outputs(func(*args), Tout, who)
+        if tracing:
+            kept[:] = [([np.array(v) for v in values], arrays)]
+        return arrays
+    return op
+
+
+def py_function(func, inp, Tout, name=None):
+    """Calls ``func`` (Python, eager: it may print, use NumPy, or call tf ops) on
+    the tensors ``inp``; returns its result as tensor(s) of dtype(s) ``Tout``.
+    In a traced function it runs each time the graph runs. Gradients flow
+    through the tf ops ``func`` uses.
+
+    While tracing, ``func`` is called on the example values (the first call's
+    own) to learn the shapes of what it returns; the first run of the graph
+    reuses that result, so ``func`` runs once per call. (A trace from
+    TensorSpecs calls it on placeholder values: ones.)
+
+    >>> import stage5_gpu as tf
+    >>> tf.py_function(lambda x: x * 2, [tf.constant(3.0)], tf.float32)
+    tf.Tensor(6.0, shape=(), dtype=float32)
+    """
+    return _python_call(func, inp, Tout, "py_function", as_tensors=True)
+
+
+def numpy_function(func, inp, Tout, stateful=True, name=None):
+    """Like ``py_function``, but ``func`` gets and returns NumPy arrays; it has no
+    gradient (NumPy code is invisible to a tape).
+
+    >>> import numpy as np
+    >>> import stage5_gpu as tf
+    >>> tf.numpy_function(lambda x: np.sort(x), [tf.constant([3, 1, 2])], tf.int32)
+    tf.Tensor([1 2 3], shape=(3,), dtype=int32)
+    """
+    return _python_call(func, inp, Tout, "numpy_function", as_tensors=False)
+
+
+def _python_call(func, inp, Tout, who, as_tensors):
+    if not callable(func):
+        raise TypeError("%s: func must be callable, got %r" % (who, func))
+    inp = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(inp)]
+    single = not isinstance(Tout, (list, tuple))
+    if current_tracer() is None:
+        # Eager: just call it; a tape records the tf ops it runs.
+        args = inp if as_tensors else [x.numpy() for x in inp]
+        result = func(*args)
+        if as_tensors and (isinstance(result, Tensor) or isinstance(result, (list, tuple))
+                           and all(isinstance(r, Tensor) for r in result)):
+            outs = [result] if isinstance(result, Tensor) else list(result)
+            touts = [Tout] if single else list(Tout)
+            if len(outs) != len(touts):
+                raise ValueError("%s: the function returned %d value(s), but Tout lists %d"
+                                 % (who, len(outs), len(touts)))
+            outs = [o if o.dtype == _dtypes.as_dtype(t) else _cast(o, t)
+                    for o, t in zip(outs, touts)]
+        else:
+            arrays, _ = _outputs(result, Tout, who)
+            outs = [wrap(a) for a in arrays]
+        return outs[0] if single else outs
+    op = _python_op(func, inp, Tout, who, as_tensors)
+    if as_tensors:
+        register_gradient(op.name, _gradient_by_rerunning(func))
+    else:
+        no_gradient(op.name)
+    out = dispatch.execute(op, tuple(inp))
+    return out[0] if single else list(out)
+
+
+def _cast(tensor, dtype):
+    from stage1_tensors import cast
+    return cast(tensor, dtype)
+
+
+def _gradient_by_rerunning(func):
+    """The gradient of a py_function: ``func`` run again on the op's inputs under
+    a tape (its tf ops have gradients), and the tape's gradient."""
+    def gradient(op, *grads):
+        inputs = list(op.inputs)
+        with GradientTape(watch_accessed_variables=False) as tape:
+            for x in inputs:
+                tape.watch(x)
+            result = func(*inputs)
+        outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
+        pairs = [(o, g) for o, g in zip(outputs, grads)
+                 if isinstance(o, Tensor) and o.dtype.is_floating]
+        if not pairs:
+            return [None] * len(inputs)
+        targets, seeds = zip(*pairs)
+        return tape.gradient(list(targets), inputs, output_gradients=list(seeds))
+    return gradient
+
+
+def print_(*inputs, output_stream=None, sep=" ", end="\n", summarize=3, name=None):
+    """``tf.print``: prints tensors (and Python values) when the op runs: at once
+    eagerly, each time the graph runs in a traced function (Python's ``print``
+    there runs once, while tracing). As in TensorFlow it writes to
+    ``sys.stderr`` unless ``output_stream`` says otherwise.
+
+    >>> import sys
+    >>> import stage5_gpu as tf
+    >>> @tf.function
+    ... def f(x):
+    ...     print("tracing")            # Python's print: once
+    ...     tf.print("x is", x, output_stream=sys.stdout)   # tf.print: every call
+    ...     return x + 1
+    >>> _ = f(tf.constant(1)); _ = f(tf.constant(2))
+    tracing
+    x is 1
+    x is 2
+    """
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    template = [None if isinstance(x, Tensor) else x for x in inputs]
+
+    def write(values):
+        values = iter(values)
+        parts = [_format(next(values), summarize) if t is None else str(t) for t in template]
+        stream = sys.stderr if output_stream is None else output_stream
+        stream.write(sep.join(parts) + end)
+
+    if current_tracer() is None:
+        write([np.asarray(t) for t in tensors])
+        return None
+    names = ["input%d" % i for i in range(len(tensors))]
+    op = define_op("PrintV2_%d" % next(_counter), "print", inputs=names,
+                   dtypes=_dtypes.ALL_NUMPY, input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
+                   num_outputs=0, stateful=True)
+
+    @op.kernel
+    def _print(xp, *values):
+        write(values)
+        return []
+    no_gradient(op.name)
+    # Nothing to learn by running it while tracing: it has no outputs.
+    current_tracer().record(op, tuple(tensors), {}, given=[])
+    return None
+
+
+def _format(array, summarize):
+    array = np.asarray(array)
+    if array.ndim == 0:
+        return str(array[()])
+    with np.printoptions(threshold=2 * summarize + 1, edgeitems=summarize):
+        return np.array2string(array, separator=" ")
