@@ -22,3 +22,4 @@ def test_make_demo_runs_the_whole_tour(capsys, tmp_path, monkeypatch):
     assert accuracy > 0.8                          # one epoch on 5,000 images
     assert "same predictions on all test digits: True" in out
     assert list((tmp_path / "logs" / "mnist" / "train").glob("events.out.tfevents.*"))
+    assert "v1 = Const(6.)" in out and "tf.function is" in out   # stage 5
