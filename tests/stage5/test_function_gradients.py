@@ -168,3 +168,19 @@ def test_global_clipnorm_clips_by_each_calls_norm_in_a_traced_step():
     np.testing.assert_allclose(w.numpy(), [-0.6, -0.8], rtol=1e-6)
     step(tf.constant([0.3, 0.4]))        # norm 0.5: kept
     np.testing.assert_allclose(w.numpy(), [-0.9, -1.2], rtol=1e-6)
+
+
+def test_gradients_through_a_fused_chain_do_not_change():
+    x = tf.constant(np.random.default_rng(5).normal(size=(200, 300)))   # big enough to fuse
+    results = []
+    for switches in ({}, {"fuse_elementwise": False}):
+        f = tf.function(lambda v: tf.reduce_sum(tf.tanh(tf.exp(-(v * v)) * 2.0 + 1.0) * v - v),
+                        experimental_passes=switches)
+        assert any(n.label.startswith("Fused[") for n in f.get_concrete_function(x).graph.nodes) \
+            == (not switches)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        results.append((y.numpy(), tape.gradient(y, x).numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-13)

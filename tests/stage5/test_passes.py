@@ -142,7 +142,7 @@ def test_negative_zero_survives_the_passes():
     assert np.signbit(got) == np.signbit(np.float32(-0.0) + np.float32(0.0))
 
 
-ALL = ["simplify_arithmetic", "fold_constants", "cse", "dce"]
+ALL = ["simplify_arithmetic", "fold_constants", "cse", "dce", "fuse_elementwise"]
 
 
 def busy(x, y):
@@ -183,3 +183,50 @@ def test_cse_merges_reads_of_a_variable_until_it_is_assigned():
     reads = [n for n in after.nodes if n.kind == "read"]
     assert len([n for n in g.nodes if n.kind == "read"]) == 3 and len(reads) == 2
     assert run(after, np.float32(1))[0] == pytest.approx(4.0)
+
+
+BIG = np.random.default_rng(5).normal(size=(200, 300)).astype(np.float32)   # 60000 elements
+
+
+def chain(x):
+    return tf.tanh(tf.exp(-(x * x)) * 2.0 + 1.0) * x - x
+
+
+def test_fusion_turns_a_chain_into_one_node_with_the_same_bits():
+    g = trace(chain, BIG)
+    after = passes.fuse_elementwise(g)
+    assert labels(after) == ["Fused[Mul,Neg,Exp,Mul,AddV2,Tanh,Mul,Sub]"]
+    same_results(g, after, BIG)
+
+
+def test_fusion_leaves_small_arrays_alone():
+    g = trace(chain, BIG[:2, :3])
+    assert labels(passes.fuse_elementwise(g)) == labels(g)
+
+
+def test_fusion_stops_where_an_intermediate_is_used_elsewhere_or_returned():
+    g = trace(lambda x: [tf.exp(x) * 2.0, tf.exp(x) + 0.0 * 0.0], BIG)
+    g = passes.eliminate_common_subexpressions(g)     # one Exp, used twice
+    after = passes.fuse_elementwise(g)
+    assert "Exp" in labels(after)                     # not swallowed by either chain
+    same_results(g, after, BIG)
+    g2 = trace(lambda x: [tf.exp(x), tf.exp(x) * 2.0 + 1.0], BIG)
+    same_results(g2, passes.fuse_elementwise(g2), BIG)
+
+
+def test_fusion_with_broadcast_operands():
+    row = np.arange(300, dtype=np.float32)
+    g = trace(lambda x, r: tf.sqrt(tf.abs(x * r) + 1.0) / (r + 1.0), BIG, row)
+    after = passes.fuse_elementwise(g)
+    assert any(label.startswith("Fused[") for label in labels(after))
+    same_results(g, after, BIG, row)
+
+
+@pytest.mark.parametrize("name", sorted(passes.ELEMENTWISE))
+def test_each_fusable_op_is_exactly_its_ufunc(name):
+    from stage1_tensors import registry
+    op = registry.get_op(name)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0.5, 2.0, size=(2, 3)), rng.uniform(0.5, 2.0, size=(3,))
+    args = (x, y) if len(op.inputs) == 2 else (x,)
+    np.testing.assert_array_equal(op.kernels["CPU"](np, *args), passes.ELEMENTWISE[name](*args))

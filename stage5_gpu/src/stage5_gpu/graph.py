@@ -84,6 +84,8 @@ class Node:
     @property
     def label(self):
         if self.kind == "op":
+            if self.op.name.startswith("Fused_"):     # (passes.fuse_elementwise)
+                return "Fused[%s]" % self.op.api_name[len("fused["):-1]
             return self.op.name
         if self.kind == "assign":
             return "%s[%s]" % (self.op.name, self.attrs["variable"].name)
