@@ -184,3 +184,18 @@ def test_gradients_through_a_fused_chain_do_not_change():
         results.append((y.numpy(), tape.gradient(y, x).numpy()))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-13)
+
+
+def test_a_learning_rate_schedule_is_read_each_call_of_a_traced_step():
+    schedule = tf.keras.optimizers.schedules.ExponentialDecay(0.5, decay_steps=1, decay_rate=0.5)
+    paths = []
+    for wrap in (lambda f: f, tf.function):
+        w = tf.Variable(0.0)
+        opt = tf.keras.optimizers.SGD(schedule)
+        step = wrap(lambda: opt.apply_gradients([(tf.constant(1.0), w)]))
+        path = []
+        for _ in range(4):
+            step()
+            path.append(float(w))
+        paths.append(path)
+    assert paths[0] == paths[1] == pytest.approx([-0.5, -0.75, -0.875, -0.9375])

@@ -28,10 +28,15 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay", "Poly
 
 
 def _step(step, who):
-    if hasattr(step, "numpy"):
-        step = step.numpy()
+    """The step as a float64 tensor. Schedules compute with ops, as Keras does, so a
+    training step traced by stage 5's ``function`` reads the step each time it
+    runs instead of the one it saw while being traced."""
+    if isinstance(step, tf.Tensor):
+        if not (step.dtype.is_integer or step.dtype.is_floating) or step.shape.rank != 0:
+            raise TypeError("%s: the step must be a scalar number, got %r" % (who, step))
+        return tf.cast(step, "float64")
     try:
-        return float(step)
+        return tf.constant(float(step), "float64")
     except (TypeError, ValueError):
         raise TypeError("%s: the step must be a number, got %r" % (who, step)) from None
 
@@ -70,7 +75,7 @@ class LearningRateSchedule:
         return cls(**config)
 
     def _result(self, value):
-        return tf.constant(value, dtype="float32")
+        return tf.cast(value, "float32")
 
 
 class ExponentialDecay(LearningRateSchedule):
@@ -94,8 +99,8 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step, "ExponentialDecay") / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
-        return self._result(self.initial_learning_rate * self.decay_rate ** p)
+            p = tf.floor(p)
+        return self._result(self.initial_learning_rate * tf.pow(float(self.decay_rate), p))
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -123,7 +128,7 @@ class InverseTimeDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step, "InverseTimeDecay") / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
+            p = tf.floor(p)
         return self._result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
 
     def get_config(self):
@@ -155,10 +160,10 @@ class PolynomialDecay(LearningRateSchedule):
         step = _step(step, "PolynomialDecay")
         decay_steps = float(self.decay_steps)
         if self.cycle:
-            multiplier = 1.0 if step == 0 else math.ceil(step / decay_steps)
-            decay_steps *= multiplier
+            multiplier = tf.maximum(tf.math.ceil(step / decay_steps), 1.0)   # 1 at step 0
+            decay_steps = multiplier * decay_steps
         else:
-            step = min(step, decay_steps)
+            step = tf.minimum(step, decay_steps)
         fraction = step / decay_steps
         return self._result((self.initial_learning_rate - self.end_learning_rate)
                             * (1.0 - fraction) ** self.power + self.end_learning_rate)
@@ -194,10 +199,12 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step):
         step = _step(step, "PiecewiseConstantDecay")
-        for boundary, value in zip(self.boundaries, self.values):
-            if step <= boundary:
-                return self._result(value)
-        return self._result(self.values[-1])
+        rate = tf.constant(float(self.values[-1]), "float64")
+        # From the last interval back to the first: each boundary that the step has
+        # not passed yet selects its own value.
+        for boundary, value in reversed(list(zip(self.boundaries, self.values))):
+            rate = tf.where(step <= float(boundary), tf.constant(float(value), "float64"), rate)
+        return self._result(rate)
 
     def get_config(self):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -230,18 +237,20 @@ class CosineDecay(LearningRateSchedule):
     def __call__(self, step):
         step = _step(step, "CosineDecay")
         if self.warmup_target is None:
-            start = self.initial_learning_rate
-            step = min(step, self.decay_steps)
+            start, warmup = self.initial_learning_rate, None
+            decay_step = tf.minimum(step, float(self.decay_steps))
         else:
             start = self.warmup_target
-            step = min(step, self.decay_steps + self.warmup_steps)
-            if step < self.warmup_steps:
-                fraction = step / self.warmup_steps
-                return self._result(self.initial_learning_rate + fraction
-                                    * (self.warmup_target - self.initial_learning_rate))
-            step -= self.warmup_steps
-        cosine = 0.5 * (1.0 + math.cos(math.pi * step / self.decay_steps))
-        return self._result(start * ((1.0 - self.alpha) * cosine + self.alpha))
+            step = tf.minimum(step, float(self.decay_steps + self.warmup_steps))
+            fraction = step / float(self.warmup_steps) if self.warmup_steps else step * 0.0
+            warmup = self.initial_learning_rate + fraction * (
+                self.warmup_target - self.initial_learning_rate)
+            decay_step = tf.maximum(step - float(self.warmup_steps), 0.0)
+        cosine = 0.5 * (1.0 + tf.cos(math.pi * decay_step / self.decay_steps))
+        rate = start * ((1.0 - self.alpha) * cosine + self.alpha)
+        if warmup is not None:
+            rate = tf.where(step < float(self.warmup_steps), warmup, rate)
+        return self._result(rate)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
