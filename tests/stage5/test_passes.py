@@ -6,27 +6,9 @@ import pytest
 
 import stage5_gpu as tf
 from stage5_gpu import passes
-from stage5_gpu.runner import compile_graph
-from stage5_gpu.tracing import Tracer
+from tests.stage5.helpers import labels, run, trace
 
 pytestmark = pytest.mark.stage5_task2
-
-
-def trace(fn, *examples):
-    with Tracer("f") as tracer:
-        args = [tracer.placeholder(tf.constant(e)) for e in examples]
-        out = fn(*args)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        tracer.graph.outputs = [tracer.value_of(o) for o in outs]
-    return tracer.graph
-
-
-def run(graph, *arrays):
-    return compile_graph(graph).run([np.asarray(a) for a in arrays])
-
-
-def labels(graph):
-    return [n.label for n in graph.op_nodes()]
 
 
 def same_results(before, after, *arrays):

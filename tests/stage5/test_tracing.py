@@ -8,26 +8,9 @@ import stage5_gpu as tf
 from stage5_gpu.graph import Graph
 from stage5_gpu.runner import compile_graph
 from stage5_gpu.tracing import SymbolicTensor, Tracer
+from tests.stage5.helpers import labels, run, trace
 
 pytestmark = pytest.mark.stage5_task1
-
-
-def trace(fn, *examples):
-    """The graph of ``fn`` traced on ``examples`` (its outputs set)."""
-    with Tracer(getattr(fn, "__name__", "f")) as tracer:
-        args = [tracer.placeholder(tf.constant(e)) for e in examples]
-        out = fn(*args)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        tracer.graph.outputs = [tracer.value_of(o) for o in outs]
-    return tracer.graph
-
-
-def run(graph, *arrays):
-    return compile_graph(graph).run([np.asarray(a) for a in arrays])
-
-
-def labels(graph):
-    return [n.label for n in graph.op_nodes()]
 
 
 def test_ops_become_nodes_in_program_order_and_nothing_runs_for_real():

@@ -36,7 +36,6 @@ import numpy as np
 
 from stage1_tensors import dispatch, dtypes as _dtypes
 from stage1_tensors.dispatch import execute, wrap
-from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest, variables as _variables
@@ -48,7 +47,7 @@ from stage4_training.data.tensor_spec import TensorSpec, shapes_compatible
 
 from . import passes
 from .runner import compile_graph
-from .tracing import SymbolicTensor, Tracer
+from .tracing import Tracer
 
 __all__ = ["function", "Function", "ConcreteFunction"]
 
@@ -282,8 +281,8 @@ class Function:
         self._python_function = python_function
         self.__name__ = name or getattr(python_function, "__name__",
                                         type(python_function).__name__)
-        functools.update_wrapper(self, python_function, updated=()) \
-            if hasattr(python_function, "__name__") else None
+        if hasattr(python_function, "__name__"):
+            functools.update_wrapper(self, python_function, updated=())
         self.input_signature = None if input_signature is None else \
             _checked_signature(input_signature, self.__name__)
         self._reduce_retracing = bool(reduce_retracing)
@@ -400,15 +399,7 @@ class Function:
                     traced.append(leaf)
             args, kwargs = nest.pack_sequence_as(structure, traced)
             result = self._python_function(*args, **kwargs)
-            flat_result = nest.flatten(result)
-            outputs, is_tensor = [], []
-            for leaf in flat_result:
-                if isinstance(leaf, Tensor):
-                    outputs.append(tracer.value_of(leaf))
-                    is_tensor.append((True, None))
-                else:
-                    is_tensor.append((False, leaf))
-            tracer.graph.outputs = outputs
+            is_tensor = tracer.set_outputs(result)
         if _variables.creation_count() != created and self._tracing_count > 0:
             raise ValueError(
                 "tf.function %s: a tf.Variable was created on a call after the first "
@@ -443,17 +434,10 @@ def trace_subfunction(fn, args, name, shapes=None):
         placeholders = [tracer.placeholder(a, None if shapes is None else shapes[i])
                         for i, a in enumerate(args)]
         result = fn(*placeholders)
-        outputs, is_tensor = [], []
-        for leaf in nest.flatten(result):
-            if isinstance(leaf, Tensor):
-                outputs.append(tracer.value_of(leaf))
-                is_tensor.append((True, None))
-            else:
-                is_tensor.append((False, leaf))
-        tracer.graph.outputs = outputs
+        is_tensor = tracer.set_outputs(result)
     specs = [TensorSpec(v.shape, v.dtype.name) for v in tracer.graph.inputs]
     concrete = ConcreteFunction(name, tracer, result, is_tensor, specs, None, {})
-    concrete.output_examples = [tracer._example_of(v) for v in outputs]
+    concrete.output_examples = [tracer._example_of(v) for v in tracer.graph.outputs]
     return concrete, [outer for outer, _ in tracer.captures]
 
 

@@ -31,6 +31,7 @@ from stage1_tensors import dispatch
 from stage1_tensors.convert import op_inputs
 from stage1_tensors.errors import InvalidArgumentError, OpError
 from stage1_tensors.tensor import Tensor, TensorShape
+from stage2_autodiff import nest
 from stage2_autodiff.recording import isolated_tapes
 from stage2_autodiff.variables import ReadVariableOp, Variable
 
@@ -208,6 +209,20 @@ class Tracer:
             found = (tensor, self.graph.constant(tensor._value))
             self._consts[id(tensor)] = found   # (keeping the tensor keeps its id unique)
         return found[1]
+
+    def set_outputs(self, result):
+        """Makes the tensors in ``result`` (any nest) the graph's outputs. Returns,
+        per leaf of ``result``, ``(True, None)`` for a tensor and ``(False, leaf)``
+        for a Python value, which a call returns as it is."""
+        outputs, is_tensor = [], []
+        for leaf in nest.flatten(result):
+            if isinstance(leaf, Tensor):
+                outputs.append(self.value_of(leaf))
+                is_tensor.append((True, None))
+            else:
+                is_tensor.append((False, leaf))
+        self.graph.outputs = outputs
+        return is_tensor
 
     def _encloses(self, tracer):
         parent = self.parent
