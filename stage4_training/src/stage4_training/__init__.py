@@ -6,7 +6,8 @@ Everything of stage 3 (and so of stages 1 and 2) is here too. The new names:
 ``keras.datasets``, ``Model.compile/fit/evaluate/predict/save``,
 ``data.Dataset``, ``train.Checkpoint``, ``summary`` and the TF-1 forms the
 seeds use (``train.GradientDescentOptimizer``, ``losses.sparse_softmax_cross_entropy``,
-``contrib.summary``, ``contrib.eager.metrics``).
+``contrib.summary``, ``contrib.eager.metrics``), and ``distribute``'s default
+(one-replica) strategy, whose hooks stage 5's MPI strategies fill in.
 
 >>> import stage4_training as tf
 >>> m = tf.keras.metrics.Mean()
@@ -28,7 +29,7 @@ del _name
 del keras, contrib  # noqa: F821
 
 from . import keras  # noqa: E402,F401  (stage 3's keras, grown)
-from . import data, losses, summary, train  # noqa: E402,F401
+from . import data, distribute, losses, summary, train  # noqa: E402,F401
 from . import contrib  # noqa: E402,F401
 
 from .data.tensor_spec import TensorSpec  # noqa: E402,F401  (tf.TensorSpec)

@@ -24,6 +24,8 @@ import numpy as np
 
 import stage3_layers as tf
 
+from .. import distribute
+
 __all__ = ["DataHandler", "train_validation_split", "is_dataset", "single_batch"]
 
 
@@ -231,6 +233,8 @@ class DataHandler:
         order = np.arange(self.size)
         if self.shuffle:
             order = tf.random.shuffle(tf.range(self.size)).numpy()
+            # Replicas of a tf.distribute strategy must cut the same global batches.
+            order = distribute.get_strategy()._broadcast_from_chief(order)
         for start in range(0, self.size, self.batch_size):
             rows = order[start:start + self.batch_size]
             if not self.shuffle:

@@ -43,6 +43,7 @@ import functools
 import stage3_layers as tf
 from stage3_layers.keras import models as stage3_models
 
+from .. import distribute
 from . import callbacks as callbacks_module
 from . import compile_utils, data_adapter, optimizers, saving
 from . import metrics as metrics_module
@@ -64,7 +65,19 @@ def _named(method):
     return named
 
 
+def _in_strategy_scope(method):
+    """Runs a training-loop method inside the model's ``tf.distribute`` strategy
+    (captured by ``compile``), so that every hook it reaches asks that strategy."""
+    @functools.wraps(method)
+    def scoped(self, *args, **kwargs):
+        with self.distribute_strategy.scope():
+            return method(self, *args, **kwargs)
+    return scoped
+
+
 def _verbosity(verbose):
+    if not distribute.get_strategy()._is_chief:
+        return 0        # one progress bar, the chief's, not one per replica
     if verbose == "auto":
         return 1
     if verbose not in (0, 1, 2):
@@ -127,6 +140,7 @@ class Model(stage3_models.Model):
     history = None
     run_eagerly = True
     _compiled = None          # compile_utils.CompiledState (its metrics are not weights)
+    _distribute_strategy = None
 
     # --- compile ------------------------------------------------------------------
     @_named
@@ -162,6 +176,19 @@ class Model(stage3_models.Model):
                                  "metrics": metrics, "loss_weights": loss_weights}
         self.loss = loss
         self.stop_training = False
+        self._distribute_strategy = distribute.get_strategy()
+
+    @property
+    def distribute_strategy(self):
+        """The ``tf.distribute`` strategy this model trains under: the one in scope
+        when ``compile`` ran (the default strategy, one replica, if none was).
+
+        >>> import stage4_training as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])
+        >>> model.distribute_strategy.num_replicas_in_sync
+        1
+        """
+        return self._distribute_strategy or distribute.get_strategy()
 
     def _assert_compiled(self, who):
         if self._compiled is None:
@@ -271,7 +298,8 @@ class Model(stage3_models.Model):
         >>> model.get_metrics_result()
         {}
         """
-        return {metric.name: metric.result() for metric in self.metrics}
+        # Under a strategy with several replicas, from the sum of their states.
+        return distribute.get_strategy()._metric_results(self.metrics)
 
     def train_step(self, data):
         """One training step on one batch: forward under a tape, loss, gradients,
@@ -292,6 +320,9 @@ class Model(stage3_models.Model):
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight)
+            # This replica's share of the global batch's loss (the whole of it with
+            # one replica): the summed gradients are then those of the global batch.
+            loss = distribute.get_strategy()._scale_loss(loss)
         variables = self.trainable_variables
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply_gradients(
@@ -327,6 +358,7 @@ class Model(stage3_models.Model):
 
     # --- the loops --------------------------------------------------------------
     @_named
+    @_in_strategy_scope
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -379,7 +411,8 @@ class Model(stage3_models.Model):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             logs = None
-            for step, batch in enumerate(data.epoch()):
+            batches = distribute.get_strategy()._distribute_batches(data.epoch())
+            for step, batch in enumerate(batches):
                 callbacks.on_train_batch_begin(step)
                 logs = _python_logs(self.train_step(batch))
                 callbacks.on_train_batch_end(step, logs)
@@ -415,7 +448,8 @@ class Model(stage3_models.Model):
         self.reset_metrics()
         callbacks.on_test_begin()
         logs = {}
-        for step, batch in enumerate(data.epoch()):
+        batches = distribute.get_strategy()._distribute_batches(data.epoch())
+        for step, batch in enumerate(batches):
             callbacks.on_test_batch_begin(step)
             logs = _python_logs(self.test_step(batch))
             callbacks.on_test_batch_end(step, logs)
@@ -430,6 +464,7 @@ class Model(stage3_models.Model):
         return values[0] if len(values) == 1 else values
 
     @_named
+    @_in_strategy_scope
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """The loss and metrics over all of ``x``/``y`` (or a ``Dataset``), no training.
@@ -461,6 +496,7 @@ class Model(stage3_models.Model):
         return logs if return_dict else self._flatten_logs(logs)
 
     @_named
+    @_in_strategy_scope
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs for all of ``x`` (batch by batch), joined into one NumPy array.
 
@@ -490,6 +526,7 @@ class Model(stage3_models.Model):
         return _concatenate(outputs)
 
     @_named
+    @_in_strategy_scope
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True, return_dict=False):
         """One ``train_step`` on exactly this batch; returns the loss (and metrics).
@@ -511,6 +548,7 @@ class Model(stage3_models.Model):
         return logs if return_dict else self._flatten_logs(logs)
 
     @_named
+    @_in_strategy_scope
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True,
                       return_dict=False):
         """One ``test_step`` on exactly this batch: loss and metrics, no training.
@@ -530,6 +568,7 @@ class Model(stage3_models.Model):
         return logs if return_dict else self._flatten_logs(logs)
 
     @_named
+    @_in_strategy_scope
     def predict_on_batch(self, x):
         """The model's output for exactly this batch, as a NumPy array.
 
@@ -552,8 +591,11 @@ class Model(stage3_models.Model):
         >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
         >>> model.save(os.path.join(tempfile.mkdtemp(), "model.keras"))
         """
-        saving.save_model(self, filepath, overwrite=overwrite,
-                          include_optimizer=include_optimizer)
+        strategy = distribute.get_strategy()
+        if strategy._is_chief:      # under tf.distribute, replica 0 alone writes
+            saving.save_model(self, filepath, overwrite=overwrite,
+                              include_optimizer=include_optimizer)
+        strategy._barrier()
 
     def save_weights(self, filepath, overwrite=True, save_format=None):
         """Writes the weights alone to one ``.npz`` file, atomically (see ``keras.saving``).
@@ -563,7 +605,10 @@ class Model(stage3_models.Model):
         >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
         >>> model.save_weights(os.path.join(tempfile.mkdtemp(), "w.npz"))
         """
-        saving.save_weights(self, filepath, overwrite=overwrite)
+        strategy = distribute.get_strategy()
+        if strategy._is_chief:
+            saving.save_weights(self, filepath, overwrite=overwrite)
+        strategy._barrier()
 
     def load_weights(self, filepath):
         """Assigns the weights ``save_weights`` wrote (same layers, same order).

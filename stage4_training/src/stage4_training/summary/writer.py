@@ -30,6 +30,7 @@ import threading
 import time
 import weakref
 
+from .. import distribute
 from . import protobuf as pb
 from .records import frame
 
@@ -203,6 +204,8 @@ def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffi
     ...     tf.summary.scalar("accuracy", 0.9, step=1)
     True
     """
+    if not distribute.get_strategy()._is_chief:
+        return _NoopWriter()    # under tf.distribute, replica 0 alone writes summaries
     return SummaryWriter(logdir, max_queue=max_queue, flush_millis=flush_millis,
                          filename_suffix=filename_suffix)
 

@@ -30,7 +30,7 @@ from stage1_tensors import Tensor
 from stage1_tensors.errors import FailedPreconditionError
 from stage2_autodiff import Variable
 
-from .. import trackable
+from .. import distribute, trackable
 from .._errors import as_int
 from . import checkpoint_format
 
@@ -99,15 +99,18 @@ class Checkpoint:
         True
         """
         file_prefix = _path(file_prefix, "Checkpoint.write", "file_prefix")
-        graph = trackable.object_graph(self)
-        arrays = {key: np.asarray(variable) for key, variable in graph.variables.items()}
-        try:
-            checkpoint_format.write_checkpoint(file_prefix, arrays, graph.objects)
-        except OSError as error:        # a folder that is a file, no permission, a full disk
-            raise FailedPreconditionError(
-                "Checkpoint.write: cannot write the checkpoint %s: %s (the previous "
-                "checkpoint files are untouched)" % (file_prefix, error),
-                op="Checkpoint.write") from error
+        strategy = distribute.get_strategy()
+        if strategy._is_chief:          # under tf.distribute, replica 0 alone writes
+            graph = trackable.object_graph(self)
+            arrays = {key: np.asarray(variable) for key, variable in graph.variables.items()}
+            try:
+                checkpoint_format.write_checkpoint(file_prefix, arrays, graph.objects)
+            except OSError as error:    # a folder that is a file, no permission, a full disk
+                raise FailedPreconditionError(
+                    "Checkpoint.write: cannot write the checkpoint %s: %s (the previous "
+                    "checkpoint files are untouched)" % (file_prefix, error),
+                    op="Checkpoint.write") from error
+        strategy._barrier()             # ... and the others wait until it is there
         return file_prefix
 
     def save(self, file_prefix):
@@ -126,7 +129,8 @@ class Checkpoint:
         file_prefix = _path(file_prefix, "Checkpoint.save", "file_prefix")
         self.save_counter.assign_add(1)
         path = self.write("%s-%d" % (file_prefix, int(self.save_counter)))
-        checkpoint_format.write_state(os.path.dirname(path), path, [path])
+        if distribute.get_strategy()._is_chief:
+            checkpoint_format.write_state(os.path.dirname(path), path, [path])
         return path
 
     # --- restoring ------------------------------------------------------------
@@ -409,10 +413,11 @@ class CheckpointManager:
         dropped = kept[:-self._max_to_keep] if self._max_to_keep else []
         kept = kept[len(dropped):]
         # Record first, delete after: the state file never names a deleted checkpoint.
-        checkpoint_format.write_state(self._directory, path, kept)
         self._checkpoints = kept
-        for old in dropped:
-            checkpoint_format.remove_checkpoint(old)
+        if distribute.get_strategy()._is_chief:
+            checkpoint_format.write_state(self._directory, path, kept)
+            for old in dropped:
+                checkpoint_format.remove_checkpoint(old)
         return path
 
 

@@ -5,7 +5,8 @@ An optimizer turns gradients into new variable values. Whatever the rule
 subclass writes only the fourth:
 
 1. **gradients**: pairs whose gradient is ``None`` are skipped (with a warning
-   naming the variable); a gradient must have its variable's shape;
+   naming the variable); a gradient must have its variable's shape; under a
+   ``tf.distribute`` strategy the replicas' gradients are summed here;
 2. **clip**: ``clipnorm`` (each gradient's L2 norm), ``clipvalue`` (each
    element), or ``global_clipnorm`` (the norm of all gradients together);
 3. **slots**: on first sight of a variable, ``build`` makes its *slot
@@ -38,7 +39,7 @@ from stage1_tensors.tensor import Tensor
 from stage2_autodiff import GradientTape, Variable
 from stage2_autodiff.recording import active_tapes, paused_tapes
 
-from ... import trackable
+from ... import distribute, trackable
 from . import schedules as schedules_module
 
 __all__ = ["Optimizer"]
@@ -258,7 +259,10 @@ class Optimizer:
         return self._iterations
 
     def _apply(self, pairs):
-        gradients = self._clip([g for g, _ in pairs])
+        # Under a tf.distribute strategy every replica's gradients are summed
+        # first (the default strategy, one replica, returns them as they are).
+        gradients = distribute.get_strategy()._aggregate_gradients([g for g, _ in pairs])
+        gradients = self._clip(gradients)
         for _, variable in pairs:
             if id(variable) not in self._slots:
                 self._slots[id(variable)] = (variable, {})
