@@ -22,7 +22,7 @@ from stage1_tensors import (backends, dispatch, dtypes, errors, math, nn,  # noq
 from . import registry  # noqa: F401
 from .registry import (NotDifferentiable, RegisterGradient, no_gradient,  # noqa: F401
                        register_gradient)
-from .variables import Variable  # noqa: F401
+from .variables import Variable, variable_creator_scope  # noqa: F401
 from .gradient_tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .custom_gradient import custom_gradient, stop_gradient  # noqa: F401
 from .function_gradients import (gradients_function,  # noqa: F401

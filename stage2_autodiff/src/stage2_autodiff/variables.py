@@ -16,6 +16,10 @@ was read* (see ``recording.py``).
 tf.Tensor(6.0, shape=(), dtype=float32)
 """
 
+import contextlib
+import inspect
+import threading
+
 import numpy as np
 
 from stage1_tensors import dtypes as _dtypes
@@ -31,7 +35,7 @@ from stage1_tensors.tensor import Tensor, TensorShape
 from .registry import no_gradient, register_gradient
 
 __all__ = ["Variable", "ReadVariableOp", "AssignVariableOp", "AssignAddVariableOp",
-           "AssignSubVariableOp", "creation_count"]
+           "AssignSubVariableOp", "creation_count", "variable_creator_scope"]
 
 # Reading a variable is an op (as in TensorFlow), so a tape sees the read and
 # gradients flow from the value that was read back to the variable.
@@ -81,12 +85,65 @@ def creation_count():
     return _creations
 
 
+class _Creators(threading.local):
+    def __init__(self):
+        self.stack = []
+
+
+_creators = _Creators()
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """Every ``Variable(...)`` made inside goes through
+    ``variable_creator(next_creator, **kwargs)``, which may change the keyword
+    arguments, call ``next_creator(**kwargs)`` to make the variable, and act on
+    it before returning it. Scopes nest (the innermost creator runs first).
+
+    Stage 5's ``distribute`` strategies use it to make every replica start from
+    replica 0's values.
+
+    >>> import stage2_autodiff as tf
+    >>> def named_w(next_creator, **kwargs):
+    ...     kwargs["name"] = "w"
+    ...     return next_creator(**kwargs)
+    >>> with tf.variable_creator_scope(named_w):
+    ...     v = tf.Variable(1.0)
+    >>> v.name
+    'w:0'
+    """
+    _creators.stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        _creators.stack.pop()
+
+
+class _VariableMeta(type):
+    """``Variable(...)`` passes through the active ``variable_creator_scope``
+    creators before the class's own constructor runs (as in TensorFlow)."""
+
+    def __call__(cls, *args, **kwargs):
+        creators = list(_creators.stack)
+        if not creators:
+            return super().__call__(*args, **kwargs)
+        kwargs = dict(inspect.signature(cls.__init__).bind(None, *args, **kwargs).arguments)
+        del kwargs[next(iter(kwargs))]          # the ``self`` bound to None above
+        kwargs.update(kwargs.pop("kwargs", {}))
+
+        def creator(depth):
+            if depth < 0:
+                return lambda **kw: super(_VariableMeta, cls).__call__(**kw)
+            return lambda **kw: creators[depth](creator(depth - 1), **kw)
+        return creator(len(creators) - 1)(**kwargs)
+
+
 def _reason(error):
     """An error's message without the name of the function that raised it."""
     return str(error).split(": ", 1)[-1]
 
 
-class Variable(Tensor):
+class Variable(Tensor, metaclass=_VariableMeta):
     """A mutable tensor: ``Variable(initial_value, trainable=True, name=None, dtype=None)``.
 
     ``initial_value`` may be anything ``tf.constant`` accepts, or a callable
