@@ -52,6 +52,16 @@ class _Stack(threading.local):
 
 _stack = _Stack()
 
+# The strategy that started this process's place in a cluster of processes
+# (stage 5's MultiWorkerMirroredStrategy registers itself): being the chief
+# is a property of the process, so it holds outside any scope too.
+_cluster = None
+
+
+def _register_cluster(strategy):
+    global _cluster
+    _cluster = strategy
+
 
 class InputContext:
     """What one input pipeline needs to know to read its share of the data:
@@ -112,7 +122,7 @@ class Strategy:
     def _is_chief(self):
         """Whether this replica is the chief, replica 0: the one that writes
         checkpoints, summaries and saved models, and prints progress."""
-        return self._replica_id == 0
+        return (_cluster or self)._replica_id == 0
 
     # --- the user's API ---------------------------------------------------------------
     @contextlib.contextmanager
@@ -160,6 +170,8 @@ class Strategy:
 
     def _barrier(self):
         """Returns when every replica has reached it."""
+        if _cluster is not None and _cluster is not self:
+            _cluster._barrier()
 
     # --- the hooks training asks ---------------------------------------------------
     def _aggregate_gradients(self, gradients):

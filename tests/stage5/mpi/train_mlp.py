@@ -1,0 +1,78 @@
+"""Trains the MNIST MLP for a few steps, with or without MPI, and saves what it ends with.
+
+    python train_mlp.py OUT MODE            one process (the reference)
+    mpiexec -n 2 python train_mlp.py OUT MODE
+
+MODE is ``fit`` (``model.fit`` under ``strategy.scope()``) or ``loop`` (a custom
+loop: ``experimental_distribute_dataset``, ``strategy.run``, ``apply_gradients``).
+Every rank seeds ``tf.random`` differently (rank 0 like the single process), so
+equal weights on every rank show that the variables were mirrored from rank 0.
+Writes ``OUT/rank<r>.npz`` (the weights) and ``OUT/rank<r>.json`` (losses, metrics).
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+import stage5_gpu as tf
+
+GLOBAL_BATCH, STEPS, ROWS = 64, 8, 512
+
+
+def data():
+    (x, y), _ = tf.keras.datasets.mnist.load_data()
+    x = x[:ROWS].reshape(ROWS, 784).astype("float32") / 255.0
+    return x, y[:ROWS].astype("int64")
+
+
+def model():
+    return tf.keras.Sequential([
+        tf.keras.layers.Dense(128, activation="relu", input_shape=(784,)),
+        tf.keras.layers.Dense(10),
+    ])
+
+
+def main(out, mode, distributed):
+    strategy = (tf.distribute.MultiWorkerMirroredStrategy() if distributed
+                else tf.distribute.get_strategy())
+    rank = strategy.cluster_resolver.task_id if distributed else 0
+    tf.random.set_seed(1234 + 1000 * rank)          # rank 0 as the single process
+    x, y = data()
+    report = {"replicas": strategy.num_replicas_in_sync}
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    with strategy.scope():
+        net = model()
+        optimizer = tf.keras.optimizers.Adam(1e-3)
+        if mode == "fit":
+            net.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
+    if mode == "fit":
+        history = net.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=2)
+        report["history"] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        report["evaluate"] = [float(v) for v in net.evaluate(x, y, batch_size=100, verbose=0)]
+    else:
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH).take(STEPS)
+        losses = []
+
+        def step(images, labels):
+            with tf.GradientTape() as tape:
+                per_example = tf.keras.losses.sparse_categorical_crossentropy(
+                    labels, net(images), from_logits=True)
+                loss = tf.nn.compute_average_loss(per_example, global_batch_size=GLOBAL_BATCH)
+            grads = tape.gradient(loss, net.trainable_variables)
+            optimizer.apply_gradients(zip(grads, net.trainable_variables))
+            return loss
+
+        for images, labels in strategy.experimental_distribute_dataset(dataset):
+            per_replica = strategy.run(step, args=(images, labels))
+            losses.append(float(strategy.reduce("SUM", per_replica, axis=None)))
+        report["losses"] = losses
+    np.savez(os.path.join(out, "rank%d.npz" % rank),
+             *[v.numpy() for v in net.trainable_variables])
+    with open(os.path.join(out, "rank%d.json" % rank), "w") as file:
+        json.dump(report, file)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], distributed=len(sys.argv) < 4 or sys.argv[3] != "single")

@@ -1,0 +1,194 @@
+"""tf.distribute: data-parallel training over MPI (one process per replica).
+
+The multi-process tests launch ``mpiexec -n 2`` on the helper script
+``mpi/train_mlp.py`` and compare with the same script in one process.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import stage5_gpu as tf
+from stage5_gpu.distribute import shard_bounds
+
+pytestmark = pytest.mark.stage5_task7
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPT = os.path.join(HERE, "mpi", "train_mlp.py")
+MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+
+needs_mpiexec = pytest.mark.skipif(not os.path.exists(MPIEXEC),
+                                   reason="mpiexec not installed (pip install mpich mpi4py)")
+
+
+def launch(args, ranks, timeout=120):
+    command = ([MPIEXEC, "-n", str(ranks)] if ranks else []) + [sys.executable] + args
+    started = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=ENV)
+    return result, time.monotonic() - started
+
+
+def results(folder, rank):
+    weights = np.load(os.path.join(folder, "rank%d.npz" % rank))
+    with open(os.path.join(folder, "rank%d.json" % rank)) as file:
+        return [weights[k] for k in sorted(weights)], json.load(file)
+
+
+# --- one process -------------------------------------------------------------------
+def test_shard_bounds_cover_the_batch_in_order():
+    for rows in (2, 7, 64, 65):
+        for replicas in (1, 2, 3):
+            if rows < replicas:
+                continue
+            bounds = [shard_bounds(rows, replicas, r) for r in range(replicas)]
+            assert bounds[0][0] == 0 and bounds[-1][1] == rows
+            assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+            sizes = [b - a for a, b in bounds]
+            assert max(sizes) - min(sizes) <= 1
+
+
+def test_a_batch_smaller_than_the_replicas_is_refused():
+    with pytest.raises(ValueError, match="at least 2"):
+        shard_bounds(1, 2, 0)
+
+
+def test_default_and_mirrored_strategy_answer_for_one_replica():
+    for strategy in (tf.distribute.get_strategy(), tf.distribute.MirroredStrategy()):
+        assert strategy.num_replicas_in_sync == 1
+        with strategy.scope():
+            assert tf.distribute.get_strategy() is strategy
+            v = tf.Variable([1.0, 2.0])
+        out = strategy.run(lambda a: a * 2.0, args=(v,))
+        np.testing.assert_allclose(strategy.reduce("SUM", out, axis=0).numpy(), 6.0)
+        np.testing.assert_allclose(strategy.reduce("MEAN", out, axis=0).numpy(), 3.0)
+    with pytest.raises(ValueError, match="SUM"):
+        tf.distribute.get_strategy().reduce("MAX", tf.constant(1.0))
+
+
+def test_multi_worker_strategy_without_mpiexec_is_a_world_of_one():
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    assert strategy.num_replicas_in_sync == 1
+    assert strategy.cluster_resolver.task_id == 0
+    dataset = tf.data.Dataset.from_tensor_slices(np.arange(10.0)).batch(4)
+    shards = [b.numpy().tolist() for b in strategy.experimental_distribute_dataset(dataset)]
+    assert shards == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+def test_compute_average_loss_divides_by_the_global_batch():
+    loss = tf.nn.compute_average_loss(tf.constant([1.0, 2.0, 3.0]),
+                                      sample_weight=tf.constant([1.0, 0.0, 1.0]),
+                                      global_batch_size=8)
+    np.testing.assert_allclose(loss.numpy(), 0.5)
+    with pytest.raises(ValueError, match="global_batch_size"):
+        tf.nn.compute_average_loss(tf.constant([1.0]), global_batch_size=0)
+
+
+def test_without_mpi4py_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    with pytest.raises(ImportError, match=r"stage5_gpu\[mpi\]"):
+        tf.distribute.MultiWorkerMirroredStrategy()
+
+
+def test_inside_a_strategy_variables_pass_through_variable_creator_scope():
+    seen = []
+
+    def creator(next_creator, **kwargs):
+        seen.append(kwargs["name"])
+        return next_creator(**kwargs)
+
+    with tf.variable_creator_scope(creator):
+        tf.Variable(1.0, name="a")
+    assert seen == ["a"]
+
+
+# --- two processes -----------------------------------------------------------------
+@needs_mpiexec
+@pytest.mark.parametrize("mode", ["fit", "loop"])
+def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    single, _ = launch([SCRIPT, str(one), mode, "single"], ranks=0)
+    assert single.returncode == 0, single.stderr
+    pair, _ = launch([SCRIPT, str(two), mode], ranks=2)
+    assert pair.returncode == 0, pair.stderr
+    reference, ref_report = results(one, 0)
+    rank0, report0 = results(two, 0)
+    rank1, report1 = results(two, 1)
+    assert report0["replicas"] == 2
+    for a, b, c in zip(reference, rank0, rank1):
+        np.testing.assert_array_equal(b, c)          # the replicas stay identical
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    if mode == "fit":
+        for key in ("history", "evaluate"):
+            assert report0[key] == report1[key]      # metrics reduced across ranks
+        np.testing.assert_allclose(report0["history"]["loss"], ref_report["history"]["loss"],
+                                   rtol=1e-5)
+        np.testing.assert_allclose(report0["evaluate"], ref_report["evaluate"], rtol=1e-5)
+        assert pair.stdout.count("Epoch 1/2") == 1   # one progress report: the chief's
+    else:
+        np.testing.assert_allclose(report0["losses"], ref_report["losses"], rtol=1e-5)
+
+
+FAULTY = """
+import os, signal, sys
+import numpy as np
+import stage5_gpu as tf
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+rank = strategy.cluster_resolver.task_id
+how = sys.argv[1]
+print("rank %d pid %d" % (rank, os.getpid()), flush=True)
+with strategy.scope():
+    v = tf.Variable(np.zeros([3 if how != "shapes" or rank == 0 else 4], "float32"))
+for step in range(1000):
+    if rank == 1 and step == 3:
+        if how == "raise":
+            raise RuntimeError("rank one fails on purpose")
+        if how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+    tf.keras.optimizers.SGD(0.1).apply_gradients([(tf.ones_like(v), v)])
+"""
+
+
+@needs_mpiexec
+@pytest.mark.parametrize("how", ["raise", "kill", "shapes"])
+def test_a_failing_rank_stops_every_rank_with_an_error_naming_it(tmp_path, how):
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY)
+    result, seconds = launch([str(script), how], ranks=2, timeout=90)
+    assert result.returncode != 0
+    assert seconds < 60
+    output = result.stdout + result.stderr
+    if how == "raise":
+        assert "rank 1 of 2 raised RuntimeError" in output
+        assert "rank one fails on purpose" in output
+    elif how == "kill":
+        # A killed process cannot speak; mpiexec reports it (by PID) and stops the rest.
+        pid = re.search(r"rank 1 pid (\d+)", result.stdout).group(1)
+        assert "BAD TERMINATION" in output and ("PID %s" % pid) in output
+    else:
+        assert "disagree" in output and "rank 1: float32[4]" in output
+
+
+@needs_mpiexec
+def test_the_example_trains_mnist_on_two_ranks_and_rank_0_alone_writes(tmp_path):
+    example = os.path.join(HERE, "..", "..", "examples", "mnist_distributed.py")
+    env = dict(ENV, CHECKPOINT_DIR=str(tmp_path))
+    result = subprocess.run([MPIEXEC, "-n", "2", sys.executable, example, "1"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Epoch 1/1") == 1 and "2 replicas: test accuracy" in result.stdout
+    accuracy = float(result.stdout.split("test accuracy ")[1].split()[0])
+    assert accuracy > 0.8
+    checkpoint = tf.train.Checkpoint(v=tf.Variable(0.0))
+    assert tf.train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "mnist-ddp-1")
+    assert sorted(p.name for p in tmp_path.iterdir() if "mnist-ddp" in p.name) == sorted(
+        p.name for p in tmp_path.iterdir() if p.name.startswith("mnist-ddp-1"))
+    del checkpoint
