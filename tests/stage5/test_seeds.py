@@ -11,7 +11,7 @@ import pytest
 
 import stage5_gpu as tf
 
-pytestmark = pytest.mark.stage5_task6
+pytestmark = pytest.mark.stage5_task7
 
 
 def test_seed004_compute_sum(capsys):

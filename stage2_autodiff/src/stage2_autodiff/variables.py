@@ -123,6 +123,12 @@ class _VariableMeta(type):
     """``Variable(...)`` passes through the active ``variable_creator_scope``
     creators before the class's own constructor runs (as in TensorFlow)."""
 
+    def __init__(cls, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ``inspect.signature(Variable)`` shows ``__init__``'s arguments, not ``__call__``'s.
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        cls.__signature__ = inspect.Signature(parameters)
+
     def __call__(cls, *args, **kwargs):
         creators = list(_creators.stack)
         if not creators:
