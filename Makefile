@@ -69,6 +69,7 @@ proof: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py --write $(BENCH_ARGS)
+	$(PY) bench/distribute.py --write
 
 venv: $(STAMP)
 

@@ -176,7 +176,9 @@ class _MirroringStrategy(Strategy):
             # calls MPI each time the graph runs.
             return numpy_function(lambda *arrays: self._all_reduce_sum(list(arrays)),
                                   list(gradients), [g.dtype for g in gradients])
-        summed = self._all_reduce_sum([np.asarray(g.numpy()) for g in gradients])
+        # np.asarray reads each tensor's array without copying it: packing the
+        # bucket is the one copy, and _all_reduce_sum never writes its inputs.
+        summed = self._all_reduce_sum([np.asarray(g) for g in gradients])
         return [tf.constant(s) for s in summed]
 
     def _metric_results(self, metrics):

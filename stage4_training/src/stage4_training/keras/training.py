@@ -414,7 +414,7 @@ class Model(stage3_models.Model):
             batches = distribute.get_strategy()._distribute_batches(data.epoch())
             for step, batch in enumerate(batches):
                 callbacks.on_train_batch_begin(step)
-                logs = _python_logs(self.train_step(batch))
+                logs = _python_logs(self.train_step(data_adapter.as_tensors(batch)))
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -451,7 +451,7 @@ class Model(stage3_models.Model):
         batches = distribute.get_strategy()._distribute_batches(data.epoch())
         for step, batch in enumerate(batches):
             callbacks.on_test_batch_begin(step)
-            logs = _python_logs(self.test_step(batch))
+            logs = _python_logs(self.test_step(data_adapter.as_tensors(batch)))
             callbacks.on_test_batch_end(step, logs)
         callbacks.on_test_end(logs)
         return logs
@@ -517,7 +517,7 @@ class Model(stage3_models.Model):
         outputs = []
         for step, batch in enumerate(data.epoch()):
             callbacks.on_predict_batch_begin(step)
-            batch_outputs = _to_numpy(self.predict_step(batch))
+            batch_outputs = _to_numpy(self.predict_step(data_adapter.as_tensors(batch)))
             outputs.append(batch_outputs)
             callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
         callbacks.on_predict_end()
