@@ -28,6 +28,7 @@ from .ops.linalg_ops import *  # noqa: F401,F403
 from .ops.reduction_ops import *  # noqa: F401,F403
 from .ops.array_ops import *  # noqa: F401,F403
 from .ops.gather_ops import *  # noqa: F401,F403
+from .ops.scatter_ops import *  # noqa: F401,F403
 from .ops.creation_ops import *  # noqa: F401,F403
 from . import compat, math, nn, random  # noqa: F401
 

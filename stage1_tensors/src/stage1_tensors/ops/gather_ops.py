@@ -155,25 +155,32 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     return execute(GatherNd, (params, indices))
 
 
-def _check_scatter_nd(values, attrs):
-    indices, updates = values
-    shape = attrs["shape"]
+def check_scatter(op_name, indices, updates, shape):
+    """Raises a teaching error unless ``updates`` fit ``indices`` into ``shape``:
+    each row of ``indices`` addresses the first ``indices.shape[-1]`` axes, so
+    ``updates`` must have shape ``indices.shape[:-1] + shape[indices.shape[-1]:]``
+    and every index must be in range. ``scatter_nd`` and the
+    ``tensor_scatter_nd_*`` ops share it."""
     if indices.ndim == 0 or indices.shape[-1] > len(shape) or any(d < 0 for d in shape):
         raise InvalidArgumentError(
-            "scatter_nd: the last dimension of indices (shape %s) must be at most the "
-            "rank of the output shape %s" % (tuple(indices.shape), list(shape)),
-            op="scatter_nd")
+            "%s: the last dimension of indices (shape %s) must be at most the "
+            "rank of the output shape %s" % (op_name, tuple(indices.shape), list(shape)),
+            op=op_name)
     want = indices.shape[:-1] + tuple(shape[indices.shape[-1]:])
     if updates.shape != want:
         raise InvalidArgumentError(
-            "scatter_nd: updates must have shape %s (indices.shape[:-1] + "
+            "%s: updates must have shape %s (indices.shape[:-1] + "
             "shape[indices.shape[-1]:]) for indices %s and shape %s, got %s"
-            % (want, tuple(indices.shape), list(shape), tuple(updates.shape)),
-            op="scatter_nd")
+            % (op_name, want, tuple(indices.shape), list(shape), tuple(updates.shape)),
+            op=op_name)
     for k in builtins.range(indices.shape[-1]):
-        _check_indices("scatter_nd", indices[..., k], shape[k],
+        _check_indices(op_name, indices[..., k], shape[k],
                        "column %d of indices addresses axis %d of shape %s"
                        % (k, k, list(shape)))
+
+
+def _check_scatter_nd(values, attrs):
+    check_scatter("scatter_nd", values[0], values[1], attrs["shape"])
 
 
 ScatterNd = define_op("ScatterNd", "scatter_nd", inputs=("indices", "updates"),

@@ -71,12 +71,23 @@ def _array_key(xp, key):
 
 def scatter_add(xp, target, index, values):
     """``target[index] += values``, where repeated indices all add up (in place)."""
-    add_at = getattr(xp.add, "at", None)
-    if add_at is not None:
-        add_at(target, index, values)
-    else:                        # CuPy before version 13 has no add.at
+    scatter_at(xp, "add", target, index, values)
+
+
+def scatter_at(xp, how, target, index, values):
+    """``target[index] = how(target[index], values)`` in place, one value at a time,
+    so repeated indices all count (``how``: "add", "subtract", "minimum", "maximum")."""
+    at = getattr(getattr(xp, how), "at", None)
+    if at is not None:
+        at(target, index, values)
+    else:                        # CuPy before version 13 has no ufunc.at
         import cupyx
-        cupyx.scatter_add(target, index, values)
+        scatter = {"add": cupyx.scatter_add, "minimum": cupyx.scatter_min,
+                   "maximum": cupyx.scatter_max}
+        if how == "subtract":
+            cupyx.scatter_add(target, index, -values)
+        else:
+            scatter[how](target, index, values)
 
 
 # --- checking a key against a shape ------------------------------------------
