@@ -17,7 +17,7 @@ because each step is made of ordinary recorded ops.
 import stage2_autodiff as tf
 
 from .. import activations, backend, initializers
-from ..base_layer import BuildShape, InputSpec, Layer
+from ..base_layer import BuildShape, InputSpec, Layer, _wants_training
 
 __all__ = ["SimpleRNNCell", "LSTMCell", "GRUCell", "RNN", "SimpleRNN", "LSTM", "GRU"]
 
@@ -36,6 +36,21 @@ def _no_dropout(dropout, recurrent_dropout, who):
 
 def _state_list(states):
     return list(states) if isinstance(states, (list, tuple)) else [states]
+
+
+def _state_sizes(cell):
+    """A cell's ``state_size`` as a list: a cell of your own may give one int."""
+    size = cell.state_size
+    return list(size) if isinstance(size, (list, tuple)) else [size]
+
+
+def _zero_states(cell, batch, like):
+    """The cell's own zero states, or (for a cell of yours without
+    ``get_initial_state``) zeros of shape ``(batch, size)`` made from ``like``."""
+    if hasattr(cell, "get_initial_state"):
+        return cell.get_initial_state(batch, like=like)
+    column = tf.zeros_like(tf.reshape(like, (batch, -1))[:, :1])
+    return [tf.broadcast_to(column, (batch, size)) for size in _state_sizes(cell)]
 
 
 class _Cell(Layer):
@@ -338,10 +353,10 @@ class RNN(Layer):
             raise ValueError("%s %r: the input has no time steps (shape %s)"
                              % (type(self).__name__, self.name, tuple(inputs.shape)))
         if initial_state is None:
-            states = self.cell.get_initial_state(batch, like=inputs[:, 0])
+            states = _zero_states(self.cell, batch, inputs[:, 0])
         else:
             states = [self._autocast(s) for s in _state_list(initial_state)]
-            want = [(batch, size) for size in self.cell.state_size]
+            want = [(batch, size) for size in _state_sizes(self.cell)]
             got = [tuple(s.shape) for s in states]
             if got != want:
                 raise ValueError("%s %r: initial_state must be %d tensor(s) of shapes %s, "
@@ -351,8 +366,11 @@ class RNN(Layer):
         if self.go_backwards:
             steps_in = steps_in[::-1]
         outputs = []
+        # A cell of your own may write call(self, inputs, states), without training.
+        extra = {"training": training} if _wants_training(self.cell) else {}
         for x_t in steps_in:
-            output, states = self.cell.call(x_t, states, training=training)
+            output, states = self.cell.call(x_t, states, **extra)
+            states = _state_list(states)
             if self.return_sequences:
                 outputs.append(output)
         result = tf.stack(outputs, axis=1) if self.return_sequences else output
