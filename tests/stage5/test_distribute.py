@@ -177,6 +177,49 @@ def test_a_failing_rank_stops_every_rank_with_an_error_naming_it(tmp_path, how):
         assert "disagree" in output and "rank 1: float32[4]" in output
 
 
+SAVING_WHEN_A_RANK_DIES = """
+import os, signal, sys, time
+import numpy as np
+import stage5_gpu as tf
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+rank = strategy.cluster_resolver.task_id
+directory, delay = sys.argv[1], float(sys.argv[2])
+with strategy.scope():
+    v = tf.Variable(np.zeros(2 ** 20))            # 8 MB: a save takes a while
+    w = tf.Variable(np.zeros((3, 4), np.float32))
+checkpoint = tf.train.Checkpoint(v=v, net={"w": w})
+for step in range(1000):
+    v.assign(np.full(2 ** 20, float(step)))
+    w.assign(np.full((3, 4), float(step), np.float32))
+    checkpoint.save(os.path.join(directory, "ckpt"))   # rank 0 writes, all wait
+    if rank == 1 and step == 2:
+        time.sleep(delay)                              # while rank 0 writes save 4
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@needs_mpiexec
+@pytest.mark.parametrize("delay", [0.0, 0.003, 0.01])
+def test_a_rank_dying_while_rank_0_saves_leaves_a_whole_checkpoint(tmp_path, delay):
+    # Rank 1 is killed while rank 0 is (most likely) writing a save; mpiexec then
+    # kills rank 0 wherever it is. The checkpoint the directory names must restore
+    # and hold one save's values throughout (never half of one and half of another).
+    script = tmp_path / "saving.py"
+    script.write_text(SAVING_WHEN_A_RANK_DIES)
+    folder = tmp_path / "checkpoints"
+    folder.mkdir()
+    result, seconds = launch([str(script), str(folder), str(delay)], ranks=2, timeout=90)
+    assert result.returncode != 0 and seconds < 60
+    latest = tf.train.latest_checkpoint(str(folder))
+    assert latest is not None, sorted(p.name for p in folder.iterdir())
+    v = tf.Variable(np.full(2 ** 20, -1.0))
+    w = tf.Variable(np.full((3, 4), -1.0, np.float32))
+    tf.train.Checkpoint(v=v, net={"w": w}).restore(latest).assert_consumed()
+    step = float(v.numpy()[0])
+    assert step >= 2                       # the saves every rank finished are there
+    assert np.all(v.numpy() == step) and np.all(w.numpy() == step)
+
+
 @needs_mpiexec
 def test_the_example_trains_mnist_on_two_ranks_and_rank_0_alone_writes(tmp_path):
     example = os.path.join(HERE, "..", "..", "examples", "mnist_distributed.py")
