@@ -54,3 +54,115 @@ def test_tensor_scatter_max_splits_the_gradient_of_a_tie():
                            np.array([2.0, 2.0, 2.0]), np.array([2.0, 5.0]))
     np.testing.assert_array_equal(gx.numpy(), [0.5, 0.0, 1.0])
     np.testing.assert_array_equal(gu.numpy(), [0.5, 1.0])
+
+
+# --- tf.linalg ---------------------------------------------------------------------------
+def well_conditioned(rng, shape):
+    """Random square matrices, safely invertible: the identity (times n) plus noise."""
+    n = shape[-1]
+    return rng.normal(size=shape) + n * np.eye(n)
+
+
+def symmetric(a):
+    """The symmetric positive definite matrix that a (any square matrix) stands for."""
+    n = a.shape[-1]
+    return tf.matmul(a, a, transpose_b=True) + n * tf.eye(n, dtype=a.dtype)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2)], ids=str)
+@pytest.mark.parametrize("adjoint", [False, True])
+def test_inv_first_and_second_order(rng, shape, adjoint):
+    check_gradients(lambda a: tf.linalg.inv(a, adjoint=adjoint), [well_conditioned(rng, shape)],
+                    order=2)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2)], ids=str)
+def test_det_first_and_second_order(rng, shape):
+    check_gradients(tf.linalg.det, [well_conditioned(rng, shape)], order=2)
+
+
+@pytest.mark.parametrize("adjoint", [False, True])
+@pytest.mark.parametrize("shape,rhs", [((3, 3), (3, 2)), ((2, 2, 2), (2, 2, 1))], ids=str)
+def test_solve_first_and_second_order(rng, shape, rhs, adjoint):
+    check_gradients(lambda a, b: tf.linalg.solve(a, b, adjoint=adjoint),
+                    [well_conditioned(rng, shape), rng.normal(size=rhs)], order=2)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2)], ids=str)
+def test_cholesky_first_and_second_order(rng, shape):
+    check_gradients(lambda a: tf.linalg.cholesky(symmetric(a)), [rng.normal(size=shape)],
+                    order=2)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 3, 2)], ids=str)
+def test_qr_first_order(rng, shape):
+    check_gradients(lambda a: list(tf.linalg.qr(a)), [rng.normal(size=shape)])
+
+
+def test_qr_gradient_of_a_wide_matrix_is_refused_clearly():
+    x = tf.constant(np.ones((2, 3)))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        q, r = tf.linalg.qr(x)
+    with pytest.raises(tf.errors.UnimplementedError, match="qr: .*M >= N"):
+        tape.gradient(r, x)
+
+
+def test_eigh_first_and_second_order(rng):
+    # The eigenvectors' signs are arbitrary: e and v v^T (the projections) are not.
+    def f(a):
+        e, v = tf.linalg.eigh(symmetric(a))
+        return [e, tf.matmul(v * v[..., :1, :], v, transpose_b=True)]
+    check_gradients(f, [rng.normal(size=(3, 3))], order=2)
+    check_gradients(lambda a: tf.linalg.eigh(symmetric(a))[0], [rng.normal(size=(2, 3, 3))])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4), (2, 3, 2)], ids=str)
+def test_svd_first_order(rng, shape):
+    # Singular vectors have arbitrary signs; s and u diag(s) v^T-like products do not.
+    def f(a):
+        s, u, v = tf.linalg.svd(a)
+        return [s, tf.matmul(u * s[..., None, :], v, transpose_b=True),
+                tf.matmul(u, u, transpose_b=True)]
+    check_gradients(f, [rng.normal(size=shape)])
+    check_gradients(lambda a: tf.linalg.svd(a, compute_uv=False), [rng.normal(size=shape)],
+                    order=2)
+
+
+@pytest.mark.parametrize("k", [0, 1, -1])
+def test_diag_and_diag_part_first_and_second_order(rng, k):
+    check_gradients(lambda d: tf.linalg.diag(d, k=k) ** 2, [rng.normal(size=(2, 3))], order=2)
+    for shape in [(3, 3), (2, 4), (4, 2), (2, 3, 3)]:
+        check_gradients(lambda x: tf.linalg.diag_part(x, k=k) ** 2, [rng.normal(size=shape)],
+                        order=2)
+
+
+@pytest.mark.parametrize("lower,upper", [(-1, 0), (0, -1), (1, 1), (0, 0)])
+def test_band_part_trace_and_matrix_transpose(rng, lower, upper):
+    x = rng.normal(size=(2, 3, 4))
+    check_gradients(lambda x: tf.linalg.band_part(x, lower, upper) ** 2, [x], order=2)
+    check_gradients(lambda x: tf.linalg.trace(x) ** 2, [x], order=2)
+    check_gradients(lambda x: tf.linalg.matrix_transpose(x) ** 2, [x], order=2)
+
+
+@pytest.mark.parametrize("ord,axis", [
+    ("euclidean", None), (1, None), (np.inf, None), (3, None), ("euclidean", 1),
+    (1, -1), ("fro", (0, 1)), (1, (0, 1)), (np.inf, (1, 0)), (2, (0, 1)), (2, (-1, -2)),
+], ids=str)
+def test_norm_first_and_second_order(rng, ord, axis):
+    x = rng.normal(size=(3, 4))
+    order = 1 if ord == 2 and axis is not None else 2
+    check_gradients(lambda x: tf.norm(x, ord=ord, axis=axis), [x], order=order)
+
+
+def test_global_norm_first_and_second_order(rng):
+    check_gradients(lambda a, b: tf.linalg.global_norm([a, None, b]),
+                    [rng.normal(size=(2, 3)), rng.normal(size=(4,))], order=2)
+
+
+def test_every_linalg_op_has_a_gradient_rule():
+    from stage1_tensors.ops import matrix_ops
+    from stage2_autodiff import registry
+    for op in vars(matrix_ops).values():
+        if isinstance(op, type(matrix_ops.Svd)):
+            assert registry.is_differentiable(op.name), op.name
