@@ -39,6 +39,33 @@ LAYERS = {
     "SimpleRNN": ((3,), (2, 5, 4), "stage3_task7"),
     "LSTM": ((3,), (2, 5, 4), "stage3_task7"),
     "GRU": ((3,), (2, 5, 4), "stage3_task7"),
+    # tests/stage3/test_more_layers*.py: a list of shapes is a list of inputs
+    "ReLU": ((), (2, 4), "stage3_task3"),
+    "LeakyReLU": ((), (2, 4), "stage3_task3"),
+    "Softmax": ((), (2, 4), "stage3_task3"),
+    "ELU": ((), (2, 4), "stage3_task3"),
+    "PReLU": ((), (2, 4), "stage3_task3"),
+    "Add": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Subtract": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Multiply": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Average": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Maximum": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Minimum": ((), [(2, 4), (2, 4)], "stage3_task3"),
+    "Concatenate": ((), [(2, 4), (2, 3)], "stage3_task3"),
+    "Lambda": ((tf.negative,), (2, 4), "stage3_task3"),
+    "TimeDistributed": ((L.Dense(2),), (2, 3, 4), "stage3_task3"),
+    "Conv1D": ((2, 3), (1, 5, 2), "stage3_task5"),
+    "Conv2DTranspose": ((2, 3), (1, 4, 4, 2), "stage3_task5"),
+    "DepthwiseConv2D": ((3,), (1, 5, 5, 2), "stage3_task5"),
+    "SeparableConv2D": ((2, 3), (1, 5, 5, 2), "stage3_task5"),
+    "GlobalAveragePooling1D": ((), (2, 5, 4), "stage3_task5"),
+    "GlobalMaxPooling1D": ((), (2, 5, 4), "stage3_task5"),
+    "GlobalAveragePooling2D": ((), (1, 4, 4, 2), "stage3_task5"),
+    "GlobalMaxPooling2D": ((), (1, 4, 4, 2), "stage3_task5"),
+    "UpSampling2D": ((), (1, 4, 4, 2), "stage3_task5"),
+    "ZeroPadding2D": ((), (1, 4, 4, 2), "stage3_task5"),
+    "Cropping2D": ((), (1, 4, 4, 2), "stage3_task5"),
+    "Bidirectional": ((L.LSTM(3),), (2, 5, 4), "stage3_task7"),
 }
 
 INITIALIZERS = ["zeros", "glorot_uniform", "uniform", "orthogonal"]
@@ -108,7 +135,9 @@ def _calls(name):
 def _make_and_call(name, shape):
     def run(*args, **kwargs):
         layer = getattr(L, name)(*args, **kwargs)
-        out = layer(np.ones(shape, np.float32))
+        inputs = ([np.ones(s, np.float32) for s in shape] if isinstance(shape, list)
+                  else np.ones(shape, np.float32))
+        out = layer(inputs)
         return out if isinstance(out, tf.Tensor) else tf.constant(0.0)
     return run
 
@@ -130,8 +159,10 @@ def test_every_layer_constructor_and_first_call_fail_only_with_teaching_errors(n
 
 @pytest.mark.stage3_task7
 def test_the_fuzz_covers_every_built_in_layer():
-    aliases = {"AvgPool2D", "MaxPool2D", "Convolution2D"}
-    untested = {"Layer", "InputLayer", "InputSpec", "RNN"}   # base classes and wrappers
+    aliases = {"AvgPool2D", "MaxPool2D", "Convolution1D", "Convolution2D",
+               "Convolution2DTranspose", "SeparableConvolution2D", "GlobalAvgPool1D",
+               "GlobalMaxPool1D", "GlobalAvgPool2D", "GlobalMaxPool2D"}
+    untested = {"Layer", "InputLayer", "InputSpec", "RNN", "Wrapper"}   # base classes and wrappers
     cells = {n for n in dir(L) if n.endswith("Cell")}
     public = {n for n in dir(L) if inspect.isclass(getattr(L, n))}
     assert public - aliases - untested - cells - set(LAYERS) == set()
