@@ -77,9 +77,6 @@ class GlobalAveragePooling1D(_GlobalPooling):
     _reduce = staticmethod(tf.reduce_mean)
     _rank = 3
 
-    def __init__(self, data_format="channels_last", keepdims=False, **kwargs):
-        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
-
 
 class GlobalMaxPooling1D(_GlobalPooling):
     """The maximum over the steps of ``(batch, steps, channels)``: ``(batch, channels)``.
@@ -91,9 +88,6 @@ class GlobalMaxPooling1D(_GlobalPooling):
 
     _reduce = staticmethod(tf.reduce_max)
     _rank = 3
-
-    def __init__(self, data_format="channels_last", keepdims=False, **kwargs):
-        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
