@@ -150,11 +150,14 @@ def _reason(error):
 
 
 class Variable(Tensor, metaclass=_VariableMeta):
-    """A mutable tensor: ``Variable(initial_value, trainable=True, name=None, dtype=None)``.
+    """A mutable tensor: ``Variable(initial_value, trainable=True, name=None, dtype=None,
+    constraint=None)``.
 
     ``initial_value`` may be anything ``tf.constant`` accepts, or a callable
     returning it. ``dtype`` converts it. Trainable variables are watched
-    automatically by a ``GradientTape`` that reads them.
+    automatically by a ``GradientTape`` that reads them. ``constraint`` is a
+    function ``value -> value`` that an optimizer applies after each update
+    (Keras's ``NonNeg``, ``MaxNorm`` ...); the variable only keeps it.
 
     >>> import stage2_autodiff as tf
     >>> w = tf.Variable([[1.0, 2.0]], name="w")
@@ -164,9 +167,10 @@ class Variable(Tensor, metaclass=_VariableMeta):
     <tf.Variable 'Variable:0' shape=() dtype=float32, numpy=0.0>
     """
 
-    __slots__ = ("_name", "_trainable")
+    __slots__ = ("_name", "_trainable", "_constraint")
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None):
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
+                 constraint=None):
         if initial_value is None:
             raise ValueError("Variable: initial_value is required, e.g. tf.Variable(0.0)")
         if callable(initial_value):
@@ -185,6 +189,10 @@ class Variable(Tensor, metaclass=_VariableMeta):
         name = str(name)
         self._name = name if ":" in name else name + ":0"
         self._trainable = bool_attr(trainable, "trainable", "Variable")
+        if constraint is not None and not callable(constraint):
+            raise ValueError("Variable: the constraint must be a function value -> value "
+                             "(such as tf.keras.constraints.NonNeg()), got %r" % (constraint,))
+        self._constraint = constraint
         global _creations
         _creations += 1
 
@@ -198,6 +206,17 @@ class Variable(Tensor, metaclass=_VariableMeta):
     def trainable(self):
         """Whether tapes watch this variable automatically when it is read."""
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The function an optimizer applies to the value after each update, or None.
+
+        >>> import stage2_autodiff as tf
+        >>> v = tf.Variable([-1.0, 2.0], constraint=lambda x: tf.maximum(x, 0.0))
+        >>> v.constraint(v)
+        tf.Tensor([0. 2.], shape=(2,), dtype=float32)
+        """
+        return self._constraint
 
     def read_value(self):
         """The current value as a (constant) Tensor; a tape records the read.

@@ -14,11 +14,15 @@
 
 import re
 
+import stage2_autodiff as tf
+
 __all__ = ["unique_name", "clear_session", "snake_case", "learning_phase",
-           "floatx", "set_floatx"]
+           "floatx", "set_floatx", "epsilon", "set_epsilon", "random_normal",
+           "random_uniform"]
 
 _name_counts = {}
 _floatx = "float32"
+_epsilon = 1e-7
 
 # One entry per layer currently inside __call__: (scope name or None, training).
 call_stack = []
@@ -105,3 +109,52 @@ def set_floatx(value):
         raise ValueError("set_floatx: expected 'float16', 'float32' or 'float64', "
                          "got %r" % (value,))
     _floatx = value
+
+
+def epsilon():
+    """The small number Keras adds to avoid dividing by zero (``1e-07``).
+
+    >>> from stage3_layers.keras import backend
+    >>> backend.epsilon()
+    1e-07
+    """
+    return _epsilon
+
+
+def set_epsilon(value):
+    """Sets the value ``epsilon()`` returns.
+
+    >>> from stage3_layers.keras import backend
+    >>> backend.set_epsilon(1e-5); backend.epsilon()
+    1e-05
+    >>> backend.set_epsilon(1e-7)
+    """
+    global _epsilon
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError("set_epsilon: expected a positive number such as 1e-7, got %r"
+                         % (value,))
+    _epsilon = float(value)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal draws of ``shape``: ``tf.random.normal`` with ``floatx()`` as the default dtype.
+
+    >>> import stage3_layers as tf
+    >>> tf.keras.backend.random_normal((2, 3), seed=1).shape
+    TensorShape([2, 3])
+    """
+    return tf.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype or floatx(),
+                            seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Uniform draws in ``[minval, maxval)``: ``tf.random.uniform`` with ``floatx()``
+    as the default dtype.
+
+    >>> import stage3_layers as tf
+    >>> x = tf.keras.backend.random_uniform((100,), seed=1)
+    >>> bool(tf.reduce_min(x) >= 0.0), bool(tf.reduce_max(x) < 1.0)
+    (True, True)
+    """
+    return tf.random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype or floatx(),
+                             seed=seed)

@@ -29,6 +29,7 @@ tf.Tensor([[1. 2.]], shape=(1, 2), dtype=float32)
 import functools
 import inspect
 import re
+import weakref
 
 import numpy as np
 
@@ -36,7 +37,7 @@ import stage2_autodiff as tf
 from stage1_tensors.dispatch import init_scope
 from stage1_tensors.errors import InvalidArgumentError, OpError
 
-from . import backend, tracking
+from . import backend, constraints, regularizers, tracking
 
 __all__ = ["Layer", "InputSpec"]
 
@@ -132,6 +133,11 @@ _FLOAT_DTYPES = {name: np.dtype(name) for name in ("float16", "float32", "float6
 # (``"kernel"``); ``layer._own_weight_names`` keeps them, in creation order.
 weight_created_listeners = []
 
+# Layers holding losses that ``add_loss`` recorded during a call: the next
+# top-level call of a layer or model containing one of them forgets them.
+# (Kept here so a call checks one empty set, not every sublayer.)
+_holding_call_losses = weakref.WeakSet()
+
 
 def _wants_training(layer):
     """Whether ``layer.call`` takes a ``training`` argument (cached per class)."""
@@ -172,6 +178,7 @@ class Layer:
     _scoped = True          # does this layer prefix its sublayers' variable names?
     _auto_building = False  # True while __call__ runs build() on first use
     _input_hint = None      # what inputs look like, said when an unbuilt layer refuses one
+    _activity_regularizer = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -185,6 +192,8 @@ class Layer:
             if key not in ("autocast", "activity_regularizer", "input_length"):
                 raise TypeError(
                     "%s got an unexpected keyword argument %r" % (type(self).__name__, key))
+        if kwargs.get("activity_regularizer") is not None:
+            self.activity_regularizer = kwargs["activity_regularizer"]
         self._trainable = bool(trainable)
         if name is not None:
             if not isinstance(name, str) or not name:
@@ -252,6 +261,8 @@ class Layer:
 
     # --- calling ------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
+        if _holding_call_losses and not backend.call_stack:
+            self._clear_call_losses()       # a new top-level call: new call losses
         inputs = self._autocast(inputs)
         # The spec is checked before building too (as Keras does): build() and
         # call() may then rely on the rank they declared.
@@ -269,6 +280,8 @@ class Layer:
         backend.call_stack.append((self.name if self._scoped else None, training))
         try:
             outputs = self.call(inputs, *args, **kwargs)
+            if self._activity_regularizer is not None and outputs is not None:
+                self._regularize_activity(outputs)
         except OpError as error:
             raise self._explain_op_error(inputs, error) from None
         finally:
@@ -393,17 +406,26 @@ class Layer:
 
         ``initializer`` is a name (``"zeros"``), an initializer object or a
         function ``(shape, dtype) -> tensor``; floats default to
-        ``GlorotUniform``, integers and bools to zeros.
+        ``GlorotUniform``, integers and bools to zeros. ``regularizer`` (a name
+        such as ``"l2"``, an object or a function, see ``keras.regularizers``)
+        adds ``regularizer(variable)`` to ``losses``; ``constraint`` (see
+        ``keras.constraints``) becomes the variable's ``constraint``, which an
+        optimizer applies after each update.
 
         >>> import stage3_layers as tf
         >>> layer = tf.keras.layers.Layer(name="demo")
         >>> layer.add_weight("w", shape=[2], initializer="ones")
         <tf.Variable 'demo/w:0' shape=(2,) dtype=float32, numpy=array([1., 1.], dtype=float32)>
+        >>> _ = layer.add_weight("v", shape=[2], initializer="ones", regularizer="l2")
+        >>> layer.losses
+        [tf.Tensor(0.02, shape=(), dtype=float32)]
         """
         from . import initializers
         who = "layer %r (%s) add_weight %r" % (self.name, type(self).__name__, name)
         shape = initializers.weight_shape(shape if shape is not None else (), who)
         try:
+            regularizer = regularizers.get(regularizer)
+            constraint = constraints.get(constraint)
             dtype = tf.as_dtype(dtype or self.dtype)
             if initializer is None:
                 initializer = "glorot_uniform" if dtype.is_floating else "zeros"
@@ -420,9 +442,14 @@ class Layer:
         if not (backend.call_stack and backend.call_stack[-1][0] == self.name):
             scope += self.name + "/"
         variable = tf.Variable(value, trainable=bool(trainable), name=scope + name,
-                               dtype=dtype)
+                               dtype=dtype, constraint=constraint)
         self.__dict__.setdefault("_own_weights", []).append(variable)
         self.__dict__.setdefault("_own_weight_names", []).append(name)
+        if regularizer is not None:
+            # A callable, so the penalty is recomputed from the current value
+            # each time ``losses`` is read (and a tape sees it).
+            self.add_loss(functools.partial(self._regularization, name, regularizer,
+                                            variable))
         for listener in list(weight_created_listeners):
             listener(self, name, variable)
         return variable
@@ -436,6 +463,143 @@ class Layer:
         'old/kernel:0'
         """
         return self.add_weight(*args, **kwargs)
+
+    # --- losses -------------------------------------------------------------
+    def add_loss(self, losses, **kwargs):
+        """Adds a loss (a scalar tensor, a zero-argument function returning one, or
+        a list of them) to ``losses``, which ``fit`` adds to the compiled loss.
+
+        A tensor is added from inside ``call`` (it belongs to that call: the
+        next top-level call of the model starts a new list); a function, at
+        any time (it is called each time ``losses`` is read, as the weight
+        regularizers are).
+
+        >>> import stage3_layers as tf
+        >>> class Sparse(tf.keras.layers.Layer):
+        ...     def call(self, x):
+        ...         self.add_loss(0.1 * tf.reduce_sum(tf.abs(x)))
+        ...         return x
+        >>> layer = Sparse()
+        >>> _ = layer(tf.constant([1.0, -2.0]))
+        >>> layer.losses
+        [tf.Tensor(0.3, shape=(), dtype=float32)]
+        """
+        kwargs.pop("inputs", None)      # TF 1's argument: TF 2 ignores it too
+        if kwargs:
+            raise TypeError("layer %r (%s) add_loss got an unexpected keyword argument %r"
+                            % (self.name, type(self).__name__, next(iter(kwargs))))
+        for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
+            if loss is None:
+                continue
+            if callable(loss) and not isinstance(loss, tf.Tensor):
+                self.__dict__.setdefault("_callable_losses", []).append(loss)
+                continue
+            loss = self._loss_tensor(loss, "add_loss")
+            if not backend.call_stack:
+                raise ValueError(
+                    "layer %r (%s) add_loss: a loss tensor can only be added inside "
+                    "call(), where it belongs to that call. Outside call(), wrap the "
+                    "computation in a zero-argument function, e.g. "
+                    "layer.add_loss(lambda: tf.reduce_mean(layer.kernel))"
+                    % (self.name, type(self).__name__))
+            self.__dict__.setdefault("_call_losses", []).append(loss)
+            _holding_call_losses.add(self)
+
+    def _loss_tensor(self, loss, what):
+        """``loss`` as a scalar tensor (numbers become ``floatx``), or a teaching error."""
+        if isinstance(loss, tf.Variable):
+            loss = loss.read_value()
+        elif not isinstance(loss, tf.Tensor):
+            try:
+                loss = tf.convert_to_tensor(loss, dtype=backend.floatx())
+            except (OpError, TypeError, ValueError) as error:
+                raise TypeError("layer %r (%s) %s: a loss must be a scalar tensor or a "
+                                "number, got %r (%s)" % (self.name, type(self).__name__,
+                                                         what, loss, error)) from None
+        if loss.shape.rank != 0:
+            raise ValueError("layer %r (%s) %s: a loss must be a scalar, got a tensor of "
+                             "shape %s; reduce it first (tf.reduce_mean, tf.reduce_sum)"
+                             % (self.name, type(self).__name__, what, tuple(loss.shape)))
+        return loss
+
+    def _regularization(self, name, regularizer, variable):
+        """``regularizer(variable)``: the penalty of one weight, now."""
+        try:
+            return self._loss_tensor(regularizer(variable), "the regularizer of %r" % name)
+        except OpError as error:
+            raise _noted(error, "layer %r (%s), the regularizer of %r: %s"
+                         % (self.name, type(self).__name__, name, error)) from error
+        except (TypeError, ValueError) as error:
+            if getattr(error, "_layer_noted", False):
+                raise
+            raise _restated(error, "layer %r (%s), the regularizer of %r: %s"
+                            % (self.name, type(self).__name__, name, error)) from error
+
+    def _regularize_activity(self, outputs):
+        """Adds ``activity_regularizer(output) / batch size`` for each output (as Keras)."""
+        for output in outputs if isinstance(outputs, (list, tuple)) else [outputs]:
+            if not isinstance(output, tf.Tensor):
+                continue
+            try:
+                loss = self._loss_tensor(self._activity_regularizer(output),
+                                         "activity_regularizer")
+            except OpError as error:
+                raise _noted(error, "layer %r (%s) activity_regularizer: %s"
+                             % (self.name, type(self).__name__, error)) from error
+            except (TypeError, ValueError) as error:
+                if getattr(error, "_layer_noted", False):
+                    raise
+                raise _restated(error, "layer %r (%s) activity_regularizer: %s"
+                                % (self.name, type(self).__name__, error)) from error
+            if output.shape.rank:
+                loss = loss / tf.cast(tf.shape(output)[0], loss.dtype)
+            self.add_loss(loss)
+
+    def _clear_call_losses(self):
+        for layer in [self] + self.submodules:
+            if layer in _holding_call_losses:
+                layer.__dict__.pop("_call_losses", None)
+                _holding_call_losses.discard(layer)
+
+    @property
+    def losses(self):
+        """The losses of this layer and every layer inside it (scalar tensors):
+        those ``add_loss`` recorded in the last top-level call, then the weight
+        regularizers' penalties, recomputed from the weights as they are now.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Dense(1, kernel_initializer="ones",
+        ...                               kernel_regularizer=tf.keras.regularizers.L2(0.5))
+        >>> _ = layer(tf.ones([1, 2]))
+        >>> layer.losses        # 0.5 * (1 + 1)
+        [tf.Tensor(1.0, shape=(), dtype=float32)]
+        """
+        collected = []
+        for layer in [self] + self.submodules:
+            own = layer.__dict__
+            collected += own.get("_call_losses", ())
+            for make in own.get("_callable_losses", ()):
+                loss = make()
+                if loss is not None:
+                    collected.append(layer._loss_tensor(loss, "a loss function"))
+        return collected
+
+    @property
+    def activity_regularizer(self):
+        """A regularizer of the layer's outputs, or None: each call adds
+        ``regularizer(output) / batch size`` to ``losses``.
+
+        >>> import stage3_layers as tf
+        >>> layer = tf.keras.layers.Layer(activity_regularizer="l1")
+        >>> _ = layer(tf.constant([[1.0, -3.0]]))
+        >>> layer.losses        # 0.01 * 4 / 1
+        [tf.Tensor(0.04, shape=(), dtype=float32)]
+        """
+        return self._activity_regularizer
+
+    @activity_regularizer.setter
+    def activity_regularizer(self, regularizer):
+        self._activity_regularizer = regularizers.get(regularizer)
 
     def _collect(self, want_trainable, seen):
         out = []
@@ -616,6 +780,8 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
+        if self._activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self._activity_regularizer)
         params, takes_kwargs = _init_parameters(type(self))
         missing = _unconfigured_arguments(type(self), params)
         if missing:
@@ -653,7 +819,8 @@ tracking.tracked_types = (tf.Variable, Layer)
 
 # The keyword arguments Layer.__init__ itself takes (a subclass may pass them on).
 _BASE_ARGUMENTS = frozenset(["trainable", "name", "dtype", "dynamic", "input_shape",
-                             "batch_input_shape", "batch_size", "input_dim"])
+                             "batch_input_shape", "batch_size", "input_dim",
+                             "activity_regularizer"])
 
 
 def _init_parameters(cls):

@@ -24,7 +24,7 @@ import numpy as np
 
 import stage2_autodiff as tf
 
-from .. import initializers
+from .. import constraints, initializers, regularizers
 from ..base_layer import InputSpec, Layer
 
 __all__ = ["BatchNormalization", "LayerNormalization"]
@@ -77,7 +77,8 @@ def _normalize(x, mean, variance, gamma, beta, epsilon):
 
 class _Normalization(Layer):
     def __init__(self, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
-                 **kwargs):
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
         who = type(self).__name__
         self.axis = _checked_axis(axis, who)
@@ -87,6 +88,10 @@ class _Normalization(Layer):
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
 
     def _build_params(self, input_shape):
         rank = len(input_shape)
@@ -98,10 +103,14 @@ class _Normalization(Layer):
         if self._axes != [rank - 1]:
             self._broadcast = [input_shape[a] if a in self._axes else 1 for a in range(rank)]
         self.gamma = (self.add_weight("gamma", shape=param_shape,
-                                      initializer=self.gamma_initializer)
+                                      initializer=self.gamma_initializer,
+                                      regularizer=self.gamma_regularizer,
+                                      constraint=self.gamma_constraint)
                       if self.scale else None)
         self.beta = (self.add_weight("beta", shape=param_shape,
-                                     initializer=self.beta_initializer)
+                                     initializer=self.beta_initializer,
+                                     regularizer=self.beta_regularizer,
+                                     constraint=self.beta_constraint)
                      if self.center else None)
         self.input_spec = InputSpec(ndim=rank, axes={a: input_shape[a] for a in self._axes})
         return param_shape
@@ -110,7 +119,11 @@ class _Normalization(Layer):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
                 "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer)}
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
 
     def _shaped(self, param):
         if param is None or self._broadcast is None:
@@ -141,7 +154,8 @@ class BatchNormalization(_Normalization):
                     "synchronized"):
             kwargs.pop(key, None)
         super().__init__(axis, epsilon, center, scale, beta_initializer,
-                         gamma_initializer, **kwargs)
+                         gamma_initializer, beta_regularizer, gamma_regularizer,
+                         beta_constraint, gamma_constraint, **kwargs)
         self.momentum = _checked_number(momentum, "BatchNormalization", "momentum", 0, 1)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
@@ -198,7 +212,8 @@ class LayerNormalization(_Normalization):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  **kwargs):
         super().__init__(axis, epsilon, center, scale, beta_initializer,
-                         gamma_initializer, **kwargs)
+                         gamma_initializer, beta_regularizer, gamma_regularizer,
+                         beta_constraint, gamma_constraint, **kwargs)
 
     get_config = _Normalization.get_config
 

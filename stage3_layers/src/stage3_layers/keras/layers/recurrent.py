@@ -16,7 +16,7 @@ because each step is made of ordinary recorded ops.
 
 import stage2_autodiff as tf
 
-from .. import activations, backend, initializers
+from .. import activations, backend, constraints, initializers, regularizers
 from ..base_layer import BuildShape, InputSpec, Layer, _wants_training
 
 __all__ = ["SimpleRNNCell", "LSTMCell", "GRUCell", "RNN", "SimpleRNN", "LSTM", "GRU"]
@@ -53,16 +53,19 @@ def _zero_states(cell, batch, like):
     return [tf.broadcast_to(column, (batch, size)) for size in _state_sizes(cell)]
 
 
+_WEIGHT_OPTIONS = ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                   "kernel_constraint", "recurrent_constraint", "bias_constraint")
+
+
 class _Cell(Layer):
     """What the three cells share: their weights' options and shapes."""
 
     def __init__(self, units, activation, recurrent_activation, use_bias,
                  kernel_initializer, recurrent_initializer, bias_initializer,
                  dropout, recurrent_dropout, kwargs):
-        for key in ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                    "kernel_constraint", "recurrent_constraint", "bias_constraint",
-                    "implementation"):
-            kwargs.pop(key, None)
+        kwargs.pop("implementation", None)
+        # Each weight's regularizer and constraint (kernel, recurrent_kernel, bias).
+        options = {key: kwargs.pop(key, None) for key in _WEIGHT_OPTIONS}
         super().__init__(**kwargs)
         who = type(self).__name__
         self.units = _units(units, who)
@@ -73,16 +76,24 @@ class _Cell(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        for key, value in options.items():
+            module = regularizers if key.endswith("regularizer") else constraints
+            setattr(self, key, module.get(value))
 
     def _build_weights(self, input_shape, gates, bias_shape=None, bias_initializer=None):
         features = input_shape[-1]
         self.kernel = self.add_weight("kernel", shape=[features, gates * self.units],
-                                      initializer=self.kernel_initializer)
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight(
             "recurrent_kernel", shape=[self.units, gates * self.units],
-            initializer=self.recurrent_initializer)
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint)
         self.bias = (self.add_weight("bias", shape=bias_shape or [gates * self.units],
-                                     initializer=bias_initializer or self.bias_initializer)
+                                     initializer=bias_initializer or self.bias_initializer,
+                                     regularizer=self.bias_regularizer,
+                                     constraint=self.bias_constraint)
                      if self.use_bias else None)
         self.input_spec = InputSpec(ndim=2, axes={-1: features})
         self.built = True
@@ -98,6 +109,9 @@ class _Cell(Layer):
             kernel_initializer=initializers.serialize(self.kernel_initializer),
             recurrent_initializer=initializers.serialize(self.recurrent_initializer),
             bias_initializer=initializers.serialize(self.bias_initializer))
+        for key in _WEIGHT_OPTIONS:
+            module = regularizers if key.endswith("regularizer") else constraints
+            config[key] = module.serialize(getattr(self, key))
         return config
 
     def get_initial_state(self, batch_size, dtype=None, like=None):
@@ -385,8 +399,9 @@ class _BuiltinRNN(RNN):
     def __init__(self, units, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, time_major=False,
                  **kwargs):
+        # activity_regularizer belongs to the layer (its outputs), not to the cell.
         layer_keys = ("name", "trainable", "input_shape", "batch_input_shape",
-                      "batch_size", "input_dim")
+                      "batch_size", "input_dim", "activity_regularizer")
         layer_kwargs = {k: kwargs.pop(k) for k in layer_keys if k in kwargs}
         dtype = kwargs.pop("dtype", None)
         cell = self._cell_class(units, dtype=dtype, **kwargs)
@@ -410,7 +425,8 @@ class _BuiltinRNN(RNN):
     def __getattr__(self, name):
         # The cell's options and weights read as the layer's own (lstm.kernel ...).
         if name in ("kernel", "recurrent_kernel", "bias", "activation",
-                    "recurrent_activation", "use_bias", "reset_after", "unit_forget_bias"):
+                    "recurrent_activation", "use_bias", "reset_after", "unit_forget_bias",
+                    *_WEIGHT_OPTIONS):
             return getattr(self.__dict__["cell"], name)
         raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
 
