@@ -245,7 +245,8 @@ class Model(stage3_models.Model):
 
     # --- one step --------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
-        """The loss of one batch (scaled by ``loss_weights``); also adds it to the
+        """The loss of one batch (scaled by ``loss_weights``) plus ``sum(self.losses)``
+        (weight regularizers, ``add_loss``), as Keras adds them; also adds it to the
         running mean shown as ``loss``.
 
         >>> import stage4_training as tf
@@ -271,6 +272,9 @@ class Model(stage3_models.Model):
         loss = compiled.loss(y, y_pred, sample_weight=sample_weight)
         if compiled.loss_weight != 1.0:
             loss = loss * compiled.loss_weight
+        regularization = self.losses
+        if regularization:
+            loss = loss + tf.add_n([tf.cast(r, loss.dtype) for r in regularization])
         compiled.loss_tracker.update_state(loss, sample_weight=y_pred.shape[0])
         return loss
 

@@ -1,7 +1,7 @@
 """``Optimizer``: the one training step every optimizer shares.
 
 An optimizer turns gradients into new variable values. Whatever the rule
-(SGD, Adam, RMSprop ...), ``apply_gradients`` runs the same five steps, and a
+(SGD, Adam, RMSprop ...), ``apply_gradients`` runs the same six steps, and a
 subclass writes only the fourth:
 
 1. **gradients**: pairs whose gradient is ``None`` are skipped (with a warning
@@ -15,7 +15,9 @@ subclass writes only the fourth:
 4. **update**: ``_update_step(gradient, variable, learning_rate)`` per variable,
    the learning rate cast to the variable's dtype (optional ``weight_decay``
    first: ``variable -= variable * weight_decay * learning_rate``);
-5. **count**: ``iterations += 1``; a ``LearningRateSchedule`` reads it.
+5. **constrain**: a variable with a ``constraint`` (``Dense(kernel_constraint=NonNeg())``)
+   is assigned ``constraint(variable)``, projected back into what it may be;
+6. **count**: ``iterations += 1``; a ``LearningRateSchedule`` reads it.
 
 All of it runs with every tape paused: an update is no part of any gradient.
 
@@ -35,6 +37,7 @@ import numpy as np
 
 import stage3_layers as tf
 from stage1_tensors.dispatch import init_scope
+from stage1_tensors.errors import OpError
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import GradientTape, Variable
 from stage2_autodiff.recording import active_tapes, paused_tapes
@@ -273,7 +276,21 @@ class Optimizer:
             if self.weight_decay:
                 variable.assign_sub(variable * float(self.weight_decay) * learning_rate)
             self._update_step(gradient, variable, learning_rate)
+            if variable.constraint is not None:
+                self._constrain(variable)
         self._iterations.assign_add(1)
+
+    def _constrain(self, variable):
+        """``variable.assign(variable.constraint(variable))``; an error names both."""
+        try:
+            variable.assign(variable.constraint(variable))
+        except (OpError, TypeError, ValueError) as error:
+            message = "%s: applying the constraint %r of variable %r after its update " \
+                "failed: %s" % (type(self).__name__, variable.constraint, variable.name, error)
+            if isinstance(error, OpError):
+                raise type(error)(message, op=error.op) from error
+            raise (TypeError if isinstance(error, TypeError) else ValueError)(
+                message) from error
 
     def _checked_pairs(self, grads_and_vars):
         cls = type(self).__name__
