@@ -166,3 +166,32 @@ def test_every_linalg_op_has_a_gradient_rule():
     for op in vars(matrix_ops).values():
         if isinstance(op, type(matrix_ops.Svd)):
             assert registry.is_differentiable(op.name), op.name
+
+
+# --- top_k, segment_sum, bincount ---------------------------------------------------------
+@pytest.mark.parametrize("shape,k", [((5,), 2), ((3, 4), 4), ((2, 2, 5), 1)], ids=str)
+def test_top_k_first_and_second_order(rng, shape, k):
+    x = rng.permutation(np.prod(shape)).reshape(shape) * 0.5 + 0.1 * rng.normal(size=shape)
+    check_gradients(lambda x: tf.math.top_k(x, k=k).values ** 2, [x], order=2)
+
+
+def test_top_k_indices_have_no_gradient():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        indices = tf.math.top_k(x).indices
+    assert tape.gradient(indices, x) is None
+
+
+def test_segment_sum_first_and_second_order(rng):
+    ids = np.array([0, 0, 2, 3, 3], np.int32)
+    check_gradients(lambda d: tf.math.segment_sum(d, ids) ** 2, [rng.normal(size=(5, 2))],
+                    order=2)
+
+
+def test_bincount_weights_have_no_gradient():
+    w = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        counts = tf.math.bincount([0, 1, 1], weights=w)
+    assert tape.gradient(counts, w) is None

@@ -16,7 +16,8 @@ from .ops.nn_ops import *  # noqa: F401,F403
 from .ops.nn_ops import __all__ as _nn
 from .ops.pooling_ops import *  # noqa: F401,F403
 from .ops.pooling_ops import __all__ as _pooling
+from .ops.sort_ops import top_k  # noqa: F401
 from .ops.unary_ops import sigmoid, tanh  # noqa: F401
 
 __all__ = sorted(set(_activations) | set(_conv) | set(_nn) | set(_pooling)
-                 | {"sigmoid", "tanh"})
+                 | {"sigmoid", "tanh", "top_k"})

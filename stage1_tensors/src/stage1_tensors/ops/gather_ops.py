@@ -19,12 +19,12 @@ import numpy as np
 
 from ..backends import backend_of
 from ..dispatch import execute
-from ..dtypes import BOOL
+from ..dtypes import BOOL, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
 from .array_ops import reshape
-from .attrs import check_axis, dtype_attr, int_attr, shape_attr
+from .attrs import bool_attr, check_axis, dtype_attr, int_attr, shape_attr
 from .error_scope import error_scope
 from .indexing_ops import scatter_add
 
@@ -248,6 +248,116 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
 
 
 
+def _check_sorted_segments(values, attrs):
+    data, ids = values
+    if ids.ndim != 1 or data.ndim == 0 or data.shape[0] != ids.shape[0]:
+        raise InvalidArgumentError(
+            "segment_sum: segment_ids must be a vector as long as data's first dimension, "
+            "got segment_ids %s and data %s" % (tuple(ids.shape), tuple(data.shape)),
+            op="segment_sum")
+    if ids.size and bool((ids[0] < 0) | (ids[1:] < ids[:-1]).any()):
+        host = _host(ids)
+        raise InvalidArgumentError(
+            "segment_sum: segment_ids must be sorted and >= 0, got %s; use "
+            "tf.math.unsorted_segment_sum for ids in any order"
+            % np.array2string(host, threshold=12), op="segment_sum")
+
+
+SegmentSum = define_op("SegmentSum", "segment_sum", inputs=("data", "segment_ids"),
+                       input_dtypes={"segment_ids": _INDEX_DTYPES},
+                       check=_check_sorted_segments)
+
+
+@SegmentSum.kernel
+def _segment_sum(xp, data, ids):
+    num_segments = int(ids[-1]) + 1 if ids.size else 0
+    return _unsorted_segment_sum(xp, data, ids, num_segments)
+
+
+def segment_sum(data, segment_ids, name=None):
+    """Sums the rows of ``data`` that share a segment id; the ids are sorted, and the
+    result has ``segment_ids[-1] + 1`` rows (ids that never occur give zeros).
+    Only in ``tf.math``, as in TensorFlow.
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.segment_sum([[1, 2], [3, 4], [5, 6]], [0, 0, 2])
+    tf.Tensor([[4 6]
+               [0 0]
+               [5 6]], shape=(3, 2), dtype=int32)
+    """
+    return execute(SegmentSum, (data, segment_ids))
+
+
+# --- bincount ------------------------------------------------------------------------
+def _check_bincount(values, attrs):
+    arr, weights = values
+    if attrs["weighted"] and weights.shape != arr.shape:
+        raise InvalidArgumentError(
+            "bincount: weights must have the shape of arr, got weights %s and arr %s"
+            % (tuple(weights.shape), tuple(arr.shape)), op="bincount")
+    if arr.size and bool((arr < 0).any()):
+        raise InvalidArgumentError("bincount: arr must be non-negative, got %s"
+                                   % np.array2string(_host(arr), threshold=12),
+                                   op="bincount")
+    if attrs["axis"] == -1 and arr.ndim != 2:
+        raise InvalidArgumentError(
+            "bincount: axis=-1 counts each row of a 2-D arr, got shape %s"
+            % (tuple(arr.shape),), op="bincount")
+
+
+# Unweighted, ``weights`` is an empty tensor that only carries the result's dtype.
+Bincount = define_op("Bincount", "bincount", inputs=("arr", "weights"), dtypes=NUMERIC,
+                     input_dtypes={"arr": _INDEX_DTYPES}, check=_check_bincount)
+
+
+@Bincount.kernel
+def _bincount(xp, arr, weights, weighted, minlength, maxlength, binary_output, axis):
+    size = int(arr.max()) + 1 if arr.size else 0
+    size = builtins.max(size, minlength or 0)
+    if maxlength is not None:
+        size = builtins.min(size, maxlength)
+    rows = arr.reshape(-1, arr.shape[-1]) if axis == -1 else arr.reshape(1, -1)
+    out = xp.zeros((rows.shape[0], size), dtype=weights.dtype)
+    w = weights.reshape(rows.shape) if weighted else xp.ones(rows.shape, weights.dtype)
+    keep = rows < size                    # values past maxlength are dropped
+    row_ids = xp.broadcast_to(xp.arange(rows.shape[0])[:, None], rows.shape)
+    scatter_add(xp, out, (row_ids[keep], rows[keep]), w[keep])
+    if binary_output:
+        out = (out != 0).astype(weights.dtype)
+    return out if axis == -1 else out[0]
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype="int32", name=None,
+             axis=None, binary_output=False):
+    """How often each value 0, 1, ... occurs in the non-negative ints ``arr`` (or the
+    sum of ``weights`` there, whose dtype the result then has). The result has
+    ``max(arr) + 1`` entries, at least ``minlength`` and at most ``maxlength``.
+    ``axis=-1`` counts each row of a matrix. Only in ``tf.math``; it has no
+    gradient, as in TensorFlow.
+
+    >>> import stage1_tensors as tf
+    >>> tf.math.bincount([1, 1, 3, 0])
+    tf.Tensor([1 2 0 1], shape=(4,), dtype=int32)
+    >>> tf.math.bincount([1, 1, 3], weights=[0.5, 0.25, 1.0], minlength=5)
+    tf.Tensor([0.   0.75 0.   1.   0.  ], shape=(5,), dtype=float32)
+    """
+    lengths = [None if n is None else int_attr(n, what, "bincount")
+               for n, what in ((minlength, "minlength"), (maxlength, "maxlength"))]
+    if any(n is not None and n < 0 for n in lengths):
+        raise InvalidArgumentError("bincount: minlength and maxlength must be >= 0, "
+                                   "got %s and %s" % tuple(lengths), op="bincount")
+    axis = 0 if axis is None else int_attr(axis, "axis", "bincount")
+    if axis not in (0, -1):
+        raise InvalidArgumentError("bincount: axis must be None, 0 or -1, got %d" % axis,
+                                   op="bincount")
+    weighted = weights is not None
+    if not weighted:
+        weights = np.zeros(0, dtype_attr(dtype, "dtype", "bincount")._np)
+    return execute(Bincount, (arr, weights), {
+        "weighted": weighted, "minlength": lengths[0], "maxlength": lengths[1],
+        "axis": axis, "binary_output": bool_attr(binary_output, "binary_output", "bincount")})
+
+
 # --- one_hot ------------------------------------------------------------------
 def _check_one_hot(values, attrs):
     indices = values[0]
@@ -279,7 +389,8 @@ def _scalar_attr(value, dtype, what):
         raise InvalidArgumentError("one_hot: %s must be a scalar, got shape %s"
                                    % (what, value.shape), op="one_hot")
     if np.dtype(dtype).kind in "iub" and value.dtype.kind == "f" and not (
-            np.isfinite(value) and value == int(value)):
+            np.isfinite(value) and value == int(value)) or (
+            value.dtype.kind == "c" and np.dtype(dtype).kind != "c"):
         raise InvalidArgumentError("one_hot: %s=%s does not fit dtype %s"
                                    % (what, value, np.dtype(dtype)), op="one_hot")
     return value.astype(dtype).item()

@@ -72,6 +72,11 @@ def _unsorted_segment_sum_grad(op, grad):
     return tf.gather(grad, op.inputs[1]), None
 
 
+@RegisterGradient("SegmentSum")
+def _segment_sum_grad(op, grad):
+    return tf.gather(grad, op.inputs[1]), None
+
+
 @RegisterGradient("GatherNd")
 def _gather_nd_grad(op, grad):
     params, indices = op.inputs
@@ -92,5 +97,5 @@ def _select_grad(op, grad):
 
 
 # --- no gradient: integer results, or values that do not depend on the input ----------
-for _name in ("Where", "OneHot"):
+for _name in ("Where", "OneHot", "Bincount"):
     no_gradient(_name)
