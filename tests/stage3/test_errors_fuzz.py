@@ -205,3 +205,34 @@ def test_every_initializer_call_fails_only_with_teaching_errors(cls):
             if leak is not None:
                 leaks.append(leak)
     assert not leaks, fuzz._report(leaks)
+
+
+def _penalties_and_projections():
+    """Every built-in regularizer and constraint class (not the two base classes)."""
+    found = []
+    for module in (tf.keras.regularizers, tf.keras.constraints):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and name[0].isupper() and name not in (
+                    "Regularizer", "Constraint"):
+                found.append(pytest.param(obj, id=name))
+    return found
+
+
+@pytest.mark.stage3_task2
+@pytest.mark.parametrize("cls", _penalties_and_projections())
+def test_every_regularizer_and_constraint_fails_only_with_teaching_errors(cls):
+    name = cls.__name__
+    weights = np.ones((3, 2), np.float32)
+
+    def made_and_called(**kwargs):
+        return cls(**kwargs)(tf.constant(weights))
+
+    leaks = []
+    for p in _parameters(cls):
+        for value in GENERAL:
+            leaks.append(fuzz._judge(made_and_called, [name], (), {p.name: value}))
+    for x in [3, "abc", None, np.ones(3, np.int32), [[1.0]], object(), fuzz.F32]:
+        leaks.append(fuzz._judge(lambda x: cls()(x), [name], (x,), {}))
+    leaks = [leak for leak in leaks if leak is not None]
+    assert not leaks, fuzz._report(leaks)

@@ -18,6 +18,7 @@ MaxNorm(max_value=2, axis=0)
 """
 
 import stage2_autodiff as tf
+from stage1_tensors.errors import OpError
 
 from . import backend
 
@@ -27,7 +28,11 @@ __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_nor
 
 def _weights(w, who):
     if not isinstance(w, tf.Tensor):
-        w = tf.convert_to_tensor(w)
+        try:
+            w = tf.convert_to_tensor(w)
+        except OpError as error:
+            raise type(error)("%s: expected a tensor of weights, got %r (%s)"
+                              % (who, w, error), op=error.op) from None
     if not w.dtype.is_floating:
         raise TypeError("%s: expected floating-point weights, got a tensor of dtype %s"
                         % (who, w.dtype.name))

@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 import stage2_autodiff as tf
+from stage1_tensors.errors import OpError
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize",
            "deserialize"]
@@ -41,7 +42,11 @@ def _penalty(value, who, what):
 def _weights(x, who):
     """``x`` as a floating-point tensor (a penalty of integers means nothing)."""
     if not isinstance(x, tf.Tensor):
-        x = tf.convert_to_tensor(x)
+        try:
+            x = tf.convert_to_tensor(x)
+        except OpError as error:
+            raise type(error)("%s: expected a tensor of weights, got %r (%s)"
+                              % (who, x, error), op=error.op) from None
     if not x.dtype.is_floating:
         raise TypeError("%s: expected floating-point weights, got a tensor of dtype %s"
                         % (who, x.dtype.name))
