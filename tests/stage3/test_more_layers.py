@@ -156,8 +156,8 @@ def test_merge_errors_teach():
         L.Concatenate(axis="0")
 
 
-def test_a_residual_block_merges_inside_a_subclassed_model(rng):
-    class Residual(tf.keras.Model):
+def test_a_residual_block_merges_inside_a_layer_of_yours(rng):
+    class Residual(L.Layer):
         def __init__(self):
             super().__init__()
             self.dense = L.Dense(4, kernel_initializer="zeros", bias_initializer="ones")
