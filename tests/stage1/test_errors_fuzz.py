@@ -3,7 +3,8 @@
 DESIGN.md, principle 6: a wrong call fails at the call, naming the op, and no
 internal exception (AttributeError, IndexError, KeyError, NumPy's AxisError ...)
 reaches the user. This file proves it for *every* public callable of
-``stage1_tensors`` (top level, ``math.``, ``nn.``, ``random.``) and the Tensor
+``stage1_tensors`` (top level, ``math.``, ``nn.``, ``random.``, ``linalg.``,
+``image.``) and the Tensor
 operators. The functions are found automatically, so a new op is fuzzed without
 editing this file.
 
@@ -152,7 +153,8 @@ def _public_functions():
     # Namespaced homes first, so an op is reported under its TensorFlow name
     # (``random.normal``, not the TF-1 alias ``random_normal``).
     for prefix, module in [("nn.", tf.nn), ("random.", tf.random),
-                           ("linalg.", getattr(tf, "linalg", None)), ("math.", tf.math),
+                           ("linalg.", getattr(tf, "linalg", None)),
+                           ("image.", getattr(tf, "image", None)), ("math.", tf.math),
                            ("", tf)]:
         if module is None:
             continue
@@ -427,7 +429,9 @@ def test_python_protocols_fail_only_with_teaching_errors(name, protocol, result)
 def test_the_fuzz_reaches_every_public_function():
     """The discovery really walks the namespaces (a guard against an empty fuzz)."""
     labels = {label for label, _ in PUBLIC}
-    for must in ("math.add", "math.reduce_sum", "math.matmul", "nn.conv2d", "nn.softmax",
-                 "random.normal", "math.einsum", "pad", "math.reduce_std", "constant"):
+    for must in ("math.add", "math.reduce_sum", "linalg.matmul", "nn.conv2d", "nn.softmax",
+                 "random.normal", "linalg.einsum", "pad", "math.reduce_std", "constant",
+                 "linalg.inv", "linalg.norm", "image.resize", "math.bincount",
+                 "tensor_scatter_nd_update"):
         assert must in labels, must
     assert len(PUBLIC) > 120

@@ -195,3 +195,52 @@ def test_bincount_weights_have_no_gradient():
         tape.watch(w)
         counts = tf.math.bincount([0, 1, 1], weights=w)
     assert tape.gradient(counts, w) is None
+
+
+# --- tf.image: composed from differentiable ops, so the gradients come for free --------------
+def resize_matrix(n_in, n_out, method):
+    """The linear map resize applies along one axis, found by resizing unit vectors."""
+    basis = np.eye(n_in, dtype=np.float32).reshape(n_in, n_in, 1, 1)
+    images = tf.image.resize(basis, [n_out, 1], method=method)
+    return np.asarray(images.numpy()).reshape(n_in, n_out).T     # [n_out, n_in]
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+@pytest.mark.parametrize("shape,size", [((3, 4), (6, 3)), ((5, 2), (2, 5)), ((1, 1), (2, 2))],
+                         ids=str)
+def test_resize_gradient_is_the_transposed_map(rng, method, shape, size):
+    # resize is linear, so the gradient of sum(w * resize(x)) is R_h^T w R_w.
+    x = rng.normal(size=(2,) + shape + (3,)).astype(np.float32)
+    w = rng.normal(size=(2,) + size + (3,)).astype(np.float32)
+    gx, = tape_gradient(lambda x: tf.reduce_sum(tf.image.resize(x, size, method=method) * w),
+                        x)
+    rh, rw = resize_matrix(shape[0], size[0], method), resize_matrix(shape[1], size[1], method)
+    np.testing.assert_allclose(gx.numpy(), np.einsum("ai,bj,nabc->nijc", rh, rw, w),
+                               rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+def test_resize_gradient_vs_finite_differences(rng, method):
+    x = tf.constant(rng.normal(size=(1, 3, 4, 2)).astype(np.float32))
+    theoretical, numerical = tf.test.compute_gradient(
+        lambda x: tf.image.resize(x, [5, 3], method=method) ** 2, [x])
+    assert tf.test.max_error(theoretical, numerical) < 2e-2
+
+
+def test_flips_and_rotations_first_and_second_order(rng):
+    x = rng.normal(size=(2, 3, 4, 1))
+    for fn in (tf.image.flip_left_right, tf.image.flip_up_down,
+               lambda x: tf.image.rot90(x, 1), lambda x: tf.image.rot90(x, 3)):
+        check_gradients(lambda x: fn(x) ** 2, [x], order=2)
+
+
+def test_convert_image_dtype_between_floats_first_order(rng):
+    check_gradients(lambda x: tf.image.convert_image_dtype(x, tf.float64) ** 2,
+                    [rng.normal(size=(2, 2, 1))], order=2)
+
+
+def test_per_image_standardization_vs_finite_differences(rng):
+    x = tf.constant(rng.normal(size=(2, 3, 3, 2)).astype(np.float32))
+    theoretical, numerical = tf.test.compute_gradient(
+        lambda x: tf.image.per_image_standardization(x) ** 2, [x])
+    assert tf.test.max_error(theoretical, numerical) < 2e-2

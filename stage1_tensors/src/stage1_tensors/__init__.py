@@ -31,7 +31,7 @@ from .ops.gather_ops import *  # noqa: F401,F403
 from .ops.scatter_ops import *  # noqa: F401,F403
 from .ops.creation_ops import *  # noqa: F401,F403
 from .ops.matrix_ops import norm  # noqa: F401  (also tf.linalg.norm)
-from . import compat, linalg, math, nn, random  # noqa: F401
+from . import compat, image, linalg, math, nn, random  # noqa: F401
 
 __version__ = "0.1.0"
 from .aliases import *  # noqa: F401,F403,E402  (TF-1 names: random_normal, ...)
