@@ -286,3 +286,17 @@ def test_a_small_encoder_decoder_runs_and_trains():
             v.assign_sub(0.05 * g)
         losses.append(float(loss))
     assert losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: L.Conv2D(2, 3, kernel_regularizer="l2", bias_constraint="non_neg"),
+    lambda: L.Conv1D(2, 3, kernel_regularizer="l2", activity_regularizer="l1"),
+    lambda: L.DepthwiseConv2D(3, depthwise_regularizer="l2"),
+    lambda: L.SeparableConv2D(2, 3, pointwise_regularizer="l1"),
+    lambda: L.Conv2DTranspose(2, 3, kernel_regularizer="l2")])
+def test_conv_layers_pass_regularizers_and_constraints_on_and_keep_them(rng, make):
+    layer = make()
+    shape = (1, 5, 2) if isinstance(layer, L.Conv1D) else (1, 5, 5, 2)
+    layer(rng.normal(size=shape).astype(np.float32))
+    assert len(layer.losses) >= 1 and all(float(loss) > 0 for loss in layer.losses)
+    assert_same_layer(make(), rng.normal(size=shape).astype(np.float32))

@@ -14,7 +14,7 @@ import numbers
 
 import stage2_autodiff as tf
 
-from .. import activations, initializers
+from .. import activations, constraints, initializers, regularizers
 from ..base_layer import InputSpec, Layer
 
 __all__ = ["ReLU", "LeakyReLU", "Softmax", "ELU", "PReLU"]
@@ -149,8 +149,8 @@ class PReLU(Layer):
                  alpha_constraint=None, shared_axes=None, **kwargs):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
-        self.alpha_regularizer = alpha_regularizer
-        self.alpha_constraint = alpha_constraint
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         if shared_axes is None:
             self.shared_axes = None
         else:
@@ -187,15 +187,7 @@ class PReLU(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": _serialized(self.alpha_regularizer),
-                "alpha_constraint": _serialized(self.alpha_constraint),
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
                 "shared_axes": self.shared_axes}
 
-
-def _serialized(obj):
-    """A regularizer or constraint as plain data: None, its config, or its name."""
-    if obj is None or isinstance(obj, (str, dict)):
-        return obj
-    if hasattr(obj, "get_config"):
-        return {"class_name": type(obj).__name__, "config": obj.get_config()}
-    return getattr(obj, "__name__", None) or repr(obj)

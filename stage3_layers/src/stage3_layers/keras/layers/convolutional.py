@@ -26,7 +26,7 @@ import stage2_autodiff as tf
 
 from stage1_tensors.ops.windows import tap_slices, window_geometry
 
-from .. import activations, initializers
+from .. import activations, constraints, initializers, regularizers
 from ..base_layer import InputSpec, Layer
 
 __all__ = ["Conv1D", "Convolution1D", "Conv2D", "Convolution2D", "Conv2DTranspose",
@@ -147,10 +147,10 @@ class _Conv(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=n + 2)
 
     def _channels(self, input_shape):
@@ -190,7 +190,12 @@ class _Conv(Layer):
                   "activation": activations.serialize(self.activation),
                   "use_bias": self.use_bias,
                   "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                  "bias_initializer": initializers.serialize(self.bias_initializer)}
+                  "bias_initializer": initializers.serialize(self.bias_initializer),
+                  "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                  "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                  "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                  "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                  "bias_constraint": constraints.serialize(self.bias_constraint)}
         return config
 
 
@@ -382,10 +387,12 @@ class DepthwiseConv2D(_Conv):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("filters", "kernel_initializer"):
+        for key in ("filters", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
             config.pop(key)
         return {**config, "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": initializers.serialize(self.kernel_initializer)}
+                "depthwise_initializer": initializers.serialize(self.kernel_initializer),
+                "depthwise_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "depthwise_constraint": constraints.serialize(self.kernel_constraint)}
 
 
 class SeparableConv2D(DepthwiseConv2D):
@@ -416,8 +423,8 @@ class SeparableConv2D(DepthwiseConv2D):
                          **kwargs)
         self.filters = _positive(filters, "SeparableConv2D", "filters")
         self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.pointwise_regularizer = pointwise_regularizer
-        self.pointwise_constraint = pointwise_constraint
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
         channels = self._channels(input_shape)
@@ -435,7 +442,9 @@ class SeparableConv2D(DepthwiseConv2D):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "pointwise_initializer": initializers.serialize(self.pointwise_initializer)}
+                "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
+                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+                "pointwise_constraint": constraints.serialize(self.pointwise_constraint)}
 
 
 Convolution1D = Conv1D
