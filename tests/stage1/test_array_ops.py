@@ -373,10 +373,10 @@ BAD_CALLS = [
      ["boolean_mask", "cannot convert None"]),
     ("one_hot_nan_into_ints", lambda: tf.one_hot([0], 2, on_value=float("nan"), dtype=tf.int32),
      ["one_hot", "on_value=nan", "int32"]),
-    ("one_hot_complex_on_value", lambda: tf.one_hot([0], 2, on_value=1j),
-     ["one_hot", "cannot convert 1j"]),
-    ("one_hot_dtype", lambda: tf.one_hot([0], 2, dtype="complex64"),
-     ["one_hot", "dtype must be a dtype", "'complex64'", "float32"]),
+    ("one_hot_complex_on_value", lambda: tf.one_hot([0], 2, on_value=1j, dtype=tf.float32),
+     ["one_hot", "on_value=1j", "float32"]),
+    ("one_hot_dtype", lambda: tf.one_hot([0], 2, dtype="complex32"),
+     ["one_hot", "dtype must be a dtype", "'complex32'", "float32"]),
     ("size_out_type", lambda: tf.size(tf.zeros([2]), out_type="foo"), ["size", "out_type", "'foo'"]),
 ]
 

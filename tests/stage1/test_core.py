@@ -177,7 +177,7 @@ def test_dtype_properties_and_aliases():
 
 
 @task1
-@pytest.mark.parametrize("bad", ["complex64", "string", np.complex64, 3.5])
+@pytest.mark.parametrize("bad", ["complex32", "string", np.uint64, 3.5])
 def test_as_dtype_rejects_with_the_valid_list(bad):
     with pytest.raises(TypeError, match="valid dtypes are float16, float32"):
         tf.as_dtype(bad)
@@ -312,7 +312,7 @@ def test_cast_is_the_explicit_way():
     ([[1, 2], [3]], "rectangular"),
     ("abc", "supported element types are"),
     (np.array(["a"]), "unsupported dtype"),
-    (np.array([1 + 2j]), "unsupported dtype complex128"),
+    (np.array([1], np.uint64), "unsupported dtype uint64"),
     ({"a": 1}, "cannot convert"),
     (None, "cannot convert"),
 ])
@@ -871,7 +871,7 @@ def test_error_classes_follow_tensorflow():
      r"^add: cannot convert 0.5 \(float\) to int32 without losing information"),
     (lambda: tf.sqrt(tf.constant([4])),
      r"^sqrt: x has dtype int32, which this op does not accept; "
-     r"valid dtypes are float16, float32, float64$"),
+     r"valid dtypes are float16, float32, float64, complex64, complex128$"),
     (lambda: tf.reduce_sum(tf.constant([[1.0]]), axis=2),
      r"^reduce_sum: axis 2 is out of range for a tensor of rank 2"),
     (lambda: tf.reshape(tf.constant([1, 2, 3]), [2, 2]),

@@ -155,7 +155,7 @@ def test_linspace_of_tensors_and_axis():
 BAD_CALLS = [
     ("zeros_negative", lambda: tf.zeros([2, -1]), ["zeros", "negative"]),
     ("ones_not_shape", lambda: tf.ones(["a"]), ["ones", "list of ints"]),
-    ("zeros_dtype", lambda: tf.zeros([2], dtype="complex64"), ["zeros", "complex64"]),
+    ("zeros_dtype", lambda: tf.zeros([2], dtype="complex32"), ["zeros", "complex32"]),
     ("fill_not_scalar", lambda: tf.fill([2], [1, 2]), ["fill", "scalar", "(2,)"]),
     ("eye_negative", lambda: tf.eye(-1), ["eye", ">= 0"]),
     ("eye_not_int", lambda: tf.eye(2.5), ["eye", "num_rows", "int"]),

@@ -17,8 +17,8 @@ and ``ops/`` (the op library, one family per module).
 
 from . import backends, dispatch, dtypes, errors, registry  # noqa: F401
 from .convert import constant, convert_to_tensor
-from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64,  # noqa: A004
-                     half, int8, int16, int32, int64, uint8)
+from .dtypes import (DType, as_dtype, bool, complex64, complex128, double,  # noqa: A004
+                     float16, float32, float64, half, int8, int16, int32, int64, uint8)
 from .eager import enable_eager_execution, executing_eagerly
 from .tensor import Tensor, TensorShape
 from . import operators  # noqa: F401  (attaches +, -, [], ... to Tensor)
@@ -30,6 +30,7 @@ from .ops.array_ops import *  # noqa: F401,F403
 from .ops.gather_ops import *  # noqa: F401,F403
 from .ops.scatter_ops import *  # noqa: F401,F403
 from .ops.creation_ops import *  # noqa: F401,F403
+from .ops.complex_ops import complex  # noqa: F401,A004  (real, imag, conj, angle: tf.math.*)
 from .ops.matrix_ops import norm  # noqa: F401  (also tf.linalg.norm)
 from . import compat, image, linalg, math, nn, random  # noqa: F401
 

@@ -50,7 +50,7 @@ NUMPY = Backend("CPU", np, lambda value: 0, lambda value: value)
 # for 0-d results, so they count as NumPy values too.
 _BY_TYPE = {np.ndarray: NUMPY}
 for _t in (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32,
-           np.int64, np.uint8, np.bool_):
+           np.int64, np.uint8, np.bool_, np.complex64, np.complex128):
     _BY_TYPE[_t] = NUMPY
 
 _cupy_backend = None

@@ -1,11 +1,13 @@
 """Turning Python values into tensors, with TensorFlow's dtype rules.
 
 * Python floats become float32, Python ints int32 (int64 if they do not fit),
-  bools bool; lists and tuples follow the same rule for their elements.
+  bools bool, complex numbers complex128; lists and tuples follow the same
+  rule for their elements.
 * NumPy arrays keep their dtype.
 * In an op, a Python number (or a NumPy scalar) *adopts the dtype of the other
   operand*, as long as that loses nothing: ``int32 tensor + 1`` is int32,
-  ``float32 tensor * 2`` is float32, but ``int32 tensor + 1.5`` is an error.
+  ``float32 tensor * 2`` is float32, ``complex64 tensor * 2.0`` is complex64, but
+  ``int32 tensor + 1.5`` and ``float32 tensor + 1j`` are errors.
 * Two tensors of different dtypes are an error: there is no silent promotion.
 
 >>> import stage1_tensors as tf
@@ -40,7 +42,7 @@ def _python_to_array(value, dtype, where):
             "%s: cannot convert %s to a tensor: %s (nested lists must be "
             "rectangular and hold numbers)" % (where, _describe(value), error)) from None
     kind = array.dtype.kind
-    if kind not in "biuf":
+    if kind not in "biufc":
         raise InvalidArgumentError(
             "%s: cannot convert %s to a tensor; supported element types are %s"
             % (where, _describe(value), ", ".join(d.name for d in _dtypes.ALL)))
@@ -71,6 +73,8 @@ def _lossless(array, dtype):
     kind, target = array.dtype.kind, dtype.kind
     if kind == "b" or target == "b":
         return kind == target
+    if kind == "c" or target == "c":    # a number fits a complex dtype; a complex only one
+        return target == "c"
     if target == "f":
         return True
     if kind == "f":       # a float into an integer dtype: TensorFlow refuses
@@ -173,7 +177,7 @@ def _number_like(number, like):
     dtype = like.dtype
     if type(like) is not np.ndarray:
         return None
-    if dtype.kind == "f" or (dtype in _INT32_OR_64 and type(number) is int
+    if dtype.kind in "fc" or (dtype in _INT32_OR_64 and type(number) is int
                              and _INT32.min <= number <= _INT32.max):
         return np.array(number, dtype)
     return None

@@ -15,7 +15,7 @@ import numpy as np
 __all__ = [
     "DType", "as_dtype",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-    "uint8", "bool",
+    "uint8", "bool", "complex64", "complex128",
     "half", "double",
 ]
 
@@ -40,6 +40,27 @@ class DType:
         return self._np.kind == "f"
 
     @property
+    def is_complex(self):
+        """Whether the elements are complex numbers (``complex64``, ``complex128``).
+
+        >>> import stage1_tensors as tf
+        >>> tf.complex64.is_complex, tf.complex64.is_floating, tf.float32.is_complex
+        (True, False, False)
+        """
+        return self._np.kind == "c"
+
+    @property
+    def real_dtype(self):
+        """The dtype of the real and imaginary parts (``complex64`` -> ``float32``);
+        a real dtype is its own.
+
+        >>> import stage1_tensors as tf
+        >>> tf.complex64.real_dtype, tf.complex128.real_dtype, tf.int32.real_dtype
+        (tf.float32, tf.float64, tf.int32)
+        """
+        return _REAL_OF.get(self.name, self) if self.is_complex else self
+
+    @property
     def is_integer(self):
         return self._np.kind in "iu"
 
@@ -62,13 +83,22 @@ class DType:
 
     @property
     def min(self):
+        self._refuse_complex("minimum")
         return np.finfo(self._np).min if self.is_floating else (
             False if self.is_bool else np.iinfo(self._np).min)
 
     @property
     def max(self):
+        self._refuse_complex("maximum")
         return np.finfo(self._np).max if self.is_floating else (
             True if self.is_bool else np.iinfo(self._np).max)
+
+    def _refuse_complex(self, what):
+        # Complex numbers have no order, so no smallest or largest one (TensorFlow's TypeError).
+        if self.is_complex:
+            raise TypeError("Cannot find %s value of %s: complex numbers are not "
+                            "ordered; use %s.real_dtype.%s for the parts"
+                            % (what, self.name, self.name, what[:3]))
 
     def __eq__(self, other):
         if other is self:
@@ -99,11 +129,14 @@ int16 = DType("int16", np.int16)
 int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
 uint8 = DType("uint8", np.uint8)
+complex64 = DType("complex64", np.complex64)      # two float32: real and imaginary part
+complex128 = DType("complex128", np.complex128)   # two float64
 bool = DType("bool", np.bool_)  # noqa: A001  (TensorFlow's name, on purpose)
 half = float16
 double = float64
 
-ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool,
+       complex64, complex128)
 # Lookup used on the hot path: NumPy dtype -> DType.
 _FROM_NUMPY = {d._np: d for d in ALL}
 _FROM_NAME = {d.name: d for d in ALL}
@@ -111,9 +144,13 @@ _FROM_NAME.update(half=float16, double=float64, float=float32, int=int32)
 
 FLOATING = frozenset(d._np for d in (float16, float32, float64))
 INTEGER = frozenset(d._np for d in (int8, int16, int32, int64, uint8))
-NUMERIC = FLOATING | INTEGER
+NUMERIC = FLOATING | INTEGER          # the real numbers (TensorFlow's "realnumbertypes")
+COMPLEX = frozenset(d._np for d in (complex64, complex128))
+NUMBER = NUMERIC | COMPLEX            # every number type ("numbertypes")
+FLOAT_OR_COMPLEX = FLOATING | COMPLEX
 BOOL = frozenset([bool._np])
-ALL_NUMPY = NUMERIC | BOOL
+ALL_NUMPY = NUMBER | BOOL
+_REAL_OF = {"complex64": float32, "complex128": float64}
 
 
 def as_dtype(value):
@@ -133,6 +170,8 @@ def as_dtype(value):
         return float32
     elif value is int:
         return int32
+    elif value is complex:
+        return complex128
     elif value is not None:             # (NumPy would read None as float64)
         try:
             found = _FROM_NUMPY.get(np.dtype(value))

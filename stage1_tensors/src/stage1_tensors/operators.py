@@ -64,6 +64,6 @@ Tensor.__eq__ = _eq
 Tensor.__ne__ = _ne
 Tensor.__neg__ = lambda self: execute(u.Neg, (self,))
 Tensor.__pos__ = lambda self: self
-Tensor.__abs__ = lambda self: execute(u.Abs, (self,))
+Tensor.__abs__ = lambda self: u.abs(self)     # (ComplexAbs for a complex tensor)
 Tensor.__invert__ = lambda self: execute(u.LogicalNot, (self,))
 Tensor.__getitem__ = getitem

@@ -206,6 +206,9 @@ class Tensor:
     def __float__(self):
         return float(self._scalar("float"))
 
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
     def __index__(self):
         if not self.dtype.is_integer:
             raise TypeError(

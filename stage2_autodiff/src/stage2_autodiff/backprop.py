@@ -94,9 +94,9 @@ def reverse_accumulate(records, seeds, source_ids, release=False):
                 continue
             record.skip_input_indices = skip    # (always: a persistent tape is asked again)
         on_path.append(record)
-        # Only floating-point results carry gradients (as in TensorFlow).
+        # Only floating-point (and complex) results carry gradients (as in TensorFlow).
         for out in record.outputs:
-            if out._value.dtype.kind == "f":
+            if out._value.dtype.kind in "fc":
                 reach.add(id(out))
     if release:
         records.clear()

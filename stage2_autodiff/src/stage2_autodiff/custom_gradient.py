@@ -137,7 +137,7 @@ def _output(value, f):
 
 def _checked_grad(grad, like, what, f):
     """A gradient returned by ``grad_fn``: None, or a tensor of ``like``'s shape and dtype."""
-    if grad is None or like._value.dtype.kind != "f":
+    if grad is None or like._value.dtype.kind not in "fc":
         return grad                     # integer inputs get no gradient anyway
     if not isinstance(grad, Tensor):
         try:

@@ -175,7 +175,7 @@ class GradientTape:
                 raise TypeError(
                     "watch: expected a Tensor or Variable (or a list of them), got %r "
                     "(%s); convert it first with tf.constant" % (t, type(t).__name__))
-            if t._value.dtype.kind != "f":
+            if t._value.dtype.kind not in "fc":    # (floats and complex numbers only)
                 continue
             key = id(t)
             if key in self._ids:
@@ -191,7 +191,7 @@ class GradientTape:
         if key in self._ids:
             return True
         if (self._watch_accessed and variable._trainable
-                and variable._value.dtype.kind == "f"):
+                and variable._value.dtype.kind in "fc"):
             self._ids.add(key)
             self._variables[key] = variable
             return True
@@ -459,7 +459,7 @@ def _total(found, keys):
 def _answer(source, found, keys, unconnected):
     """What ``gradient`` answers for ``source``."""
     grad = _total(found, keys)
-    if source._value.dtype.kind != "f":
+    if source._value.dtype.kind not in "fc":
         return None                         # integers and bools have no gradient
     if grad is None:
         return zeros_for(source) if unconnected is UnconnectedGradients.ZERO else None
@@ -491,7 +491,7 @@ def _assemble(grads, tshape, source, unconnected, batch):
     """Stacks per-element gradients into a Jacobian tensor."""
     sshape = tuple(source._value.shape)
     shape = tshape + (sshape[1:] if batch else sshape)
-    if source._value.dtype.kind != "f" or all(g is None for g in grads):
+    if source._value.dtype.kind not in "fc" or all(g is None for g in grads):
         if unconnected is UnconnectedGradients.ZERO or not grads:
             return constant(np.zeros(shape, source._value.dtype))
         return None

@@ -167,7 +167,7 @@ def _observe(op, inputs, attrs, outputs):
             _record_on(tape, op.name, inputs, tuple(outputs), attrs)
         else:
             tape._records.append(RecordedOp(op.name, inputs, (outputs,), attrs))
-            if outputs._value.dtype.kind == "f":     # (see _record_on)
+            if outputs._value.dtype.kind in "fc":    # (see _record_on)
                 ids.add(id(outputs))
         return
     tapes = _local.tapes
@@ -192,9 +192,9 @@ def _record_on(tape, op_type, inputs, outputs, attrs, grad_fn=None, record=None)
     tape._records.append(record)
     ids = tape._ids
     for o in outputs:
-        # Only floating-point results carry gradients (as in TensorFlow):
-        # an integer or bool output stops the trail here.
-        if o._value.dtype.kind == "f":
+        # Only floating-point (and complex) results carry gradients (as in
+        # TensorFlow): an integer or bool output stops the trail here.
+        if o._value.dtype.kind in "fc":
             ids.add(id(o))
     return record
 

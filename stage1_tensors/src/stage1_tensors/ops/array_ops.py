@@ -22,7 +22,7 @@ from ..dispatch import execute
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
-from .attrs import (check_axis, dtype_attr, int_attr, ints_attr, shape_attr,
+from .attrs import (bool_attr, check_axis, dtype_attr, int_attr, ints_attr, shape_attr,
                     tensor_list)
 
 __all__ = [
@@ -97,7 +97,11 @@ def transpose(a, perm=None, conjugate=False, name=None):
     TensorShape([2, 4, 3])
     """
     perm = None if perm is None else ints_attr(perm, "perm", "transpose")
-    return execute(Transpose, (a,), {"perm": perm})
+    out = execute(Transpose, (a,), {"perm": perm})
+    if conjugate is not False and bool_attr(conjugate, "conjugate", "transpose"):
+        from .complex_ops import conj     # (a real tensor is its own conjugate)
+        out = conj(out)
+    return out
 
 
 def _check_expand_dims(values, attrs):

@@ -10,12 +10,18 @@ tf.Tensor([[2 3]
            [4 5]], shape=(2, 2), dtype=int32)
 >>> tf.floordiv(-7, 2), tf.math.floormod(-7, 2)
 (tf.Tensor(-4, shape=(), dtype=int32), tf.Tensor(1, shape=(), dtype=int32))
+
+Arithmetic takes complex numbers too; what needs an order (``<``, ``maximum``,
+``floordiv``) does not, as in TensorFlow:
+
+>>> tf.constant([1 + 1j]) * 1j
+tf.Tensor([-1.+1.j], shape=(1,), dtype=complex128)
 """
 
 import numpy as np
 
 from ..dispatch import execute
-from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC
+from ..dtypes import ALL_NUMPY, BOOL, FLOAT_OR_COMPLEX, INTEGER, NUMBER, NUMERIC
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 
@@ -32,17 +38,17 @@ def _binary(name, api_name, dtypes=NUMERIC):
 
 
 # --- arithmetic -----------------------------------------------------------
-AddV2 = _binary("AddV2", "add")
-Sub = _binary("Sub", "subtract")
-Mul = _binary("Mul", "multiply")
-TrueDiv = _binary("TrueDiv", "divide")
+AddV2 = _binary("AddV2", "add", NUMBER)
+Sub = _binary("Sub", "subtract", NUMBER)
+Mul = _binary("Mul", "multiply", NUMBER)
+TrueDiv = _binary("TrueDiv", "divide", NUMBER)
 FloorDiv = _binary("FloorDiv", "floordiv")
 FloorMod = _binary("FloorMod", "floormod")
-Pow = _binary("Pow", "pow")
+Pow = _binary("Pow", "pow", NUMBER)
 Maximum = _binary("Maximum", "maximum")
 Minimum = _binary("Minimum", "minimum")
-SquaredDifference = _binary("SquaredDifference", "squared_difference")
-DivNoNan = _binary("DivNoNan", "divide_no_nan", FLOATING)
+SquaredDifference = _binary("SquaredDifference", "squared_difference", NUMBER)
+DivNoNan = _binary("DivNoNan", "divide_no_nan", FLOAT_OR_COMPLEX)
 
 
 @AddV2.kernel
@@ -119,8 +125,9 @@ def _minimum(xp, x, y):
 
 @SquaredDifference.kernel
 def _squared_difference(xp, x, y):
+    # For complex numbers TensorFlow computes |x - y|**2 = d * conj(d).
     d = xp.subtract(x, y)
-    return xp.multiply(d, d)
+    return xp.multiply(d, xp.conj(d) if d.dtype.kind == "c" else d)
 
 
 @DivNoNan.kernel

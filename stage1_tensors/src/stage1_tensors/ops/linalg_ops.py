@@ -16,7 +16,7 @@ tf.Tensor([[19 22]
 import string
 
 from ..dispatch import execute
-from ..dtypes import NUMERIC
+from ..dtypes import NUMBER
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from .attrs import bool_attr
@@ -42,7 +42,7 @@ def _check_matmul(values, attrs):
             % (tuple(a.shape), tuple(b.shape), flags), op="matmul")
 
 
-MatMul = define_op("MatMul", "matmul", inputs=("a", "b"), dtypes=NUMERIC,
+MatMul = define_op("MatMul", "matmul", inputs=("a", "b"), dtypes=NUMBER,
                    check=_check_matmul)
 
 
@@ -58,6 +58,15 @@ def _matmul(xp, a, b, transpose_a=False, transpose_b=False):
 _NO_TRANSPOSE = {}
 
 
+def _conjugated(x, adjoint, which):
+    """``x``, conjugated when ``adjoint_<which>`` asks for it and ``x`` is complex."""
+    from .complex_ops import conj, holds_complex
+    if adjoint is False or not bool_attr(adjoint, "adjoint_" + which, "matmul") \
+            or not holds_complex(x):
+        return x
+    return conj(x)
+
+
 def _transposed(transpose, adjoint, which):
     if transpose is True or adjoint is True:
         return True
@@ -69,8 +78,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
            adjoint_b=False, name=None):
     """Matrix product of the last two axes; leading (batch) axes broadcast.
 
-    ``transpose_a``/``transpose_b`` transpose the last two axes first
-    (``adjoint_*`` means the same for real numbers).
+    ``transpose_a``/``transpose_b`` transpose the last two axes first;
+    ``adjoint_*`` also conjugates a complex input (for real numbers it is a transpose).
 
     >>> import stage1_tensors as tf
     >>> x = [[2.]]
@@ -79,6 +88,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
     >>> tf.matmul(tf.ones([5, 2, 3]), tf.ones([5, 4, 3]), transpose_b=True).shape
     TensorShape([5, 2, 4])
     """
+    if adjoint_a is not False or adjoint_b is not False:
+        a, b = _conjugated(a, adjoint_a, "a"), _conjugated(b, adjoint_b, "b")
     if transpose_a is not False or adjoint_a is not False:
         transpose_a = _transposed(transpose_a, adjoint_a, "a")
     if transpose_b is not False or adjoint_b is not False:
@@ -151,7 +162,7 @@ def _check_einsum(values, attrs):
                                        attrs["equation"]), op="einsum")
 
 
-Einsum = define_op("Einsum", "einsum", inputs=("inputs",), dtypes=NUMERIC,
+Einsum = define_op("Einsum", "einsum", inputs=("inputs",), dtypes=NUMBER,
                    variadic=True, check=_check_einsum)
 
 

@@ -12,7 +12,7 @@ the end, ``None`` means all axes) and ``keepdims``.
 import numpy as np
 
 from ..dispatch import execute
-from ..dtypes import ALL_NUMPY, BOOL, FLOATING, INTEGER, NUMERIC, as_dtype
+from ..dtypes import BOOL, FLOATING, INTEGER, NUMBER, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from .attrs import bool_attr, tensor_list
@@ -98,7 +98,7 @@ def reduction_op(name, api_name, dtypes=NUMERIC):
                      check=_check_axis(api_name))
 
 
-Sum = reduction_op("Sum", "reduce_sum")
+Sum = reduction_op("Sum", "reduce_sum", NUMBER)       # (complex too)
 
 
 @Sum.kernel
@@ -136,7 +136,7 @@ def _float_tensor(x, op_name):
 
 
 # --- mean ---------------------------------------------------------------------------
-Mean = reduction_op("Mean", "reduce_mean")
+Mean = reduction_op("Mean", "reduce_mean", NUMBER)
 
 
 @Mean.kernel
@@ -366,9 +366,9 @@ def _check_arg(op_name):
     return check
 
 
-ArgMax = define_op("ArgMax", "argmax", inputs=("input",), dtypes=ALL_NUMPY,
+ArgMax = define_op("ArgMax", "argmax", inputs=("input",), dtypes=NUMERIC | BOOL,
                    check=_check_arg("argmax"))
-ArgMin = define_op("ArgMin", "argmin", inputs=("input",), dtypes=ALL_NUMPY,
+ArgMin = define_op("ArgMin", "argmin", inputs=("input",), dtypes=NUMERIC | BOOL,
                    check=_check_arg("argmin"))
 ArgMax.kernel(lambda xp, x, axis, output_type:
               xp.argmax(x, axis=axis).astype(output_type))
@@ -486,7 +486,7 @@ def _check_add_n(values, attrs):
             "got %s" % ", ".join(str(s) for s in shapes), op="add_n")
 
 
-AddN = define_op("AddN", "add_n", inputs=("inputs",), dtypes=NUMERIC,
+AddN = define_op("AddN", "add_n", inputs=("inputs",), dtypes=NUMBER,
                  variadic=True, check=_check_add_n)
 
 

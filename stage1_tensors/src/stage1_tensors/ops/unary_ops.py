@@ -2,7 +2,9 @@
 
 Ops that only make sense on real numbers (``sqrt``, ``exp``, ``sin`` ...) accept
 float dtypes only, as in TensorFlow: ``tf.sqrt(4)`` is an error that says to cast
-first, because an integer square root would silently change the dtype.
+first, because an integer square root would silently change the dtype. The
+analytic ones take complex numbers too (``tf.exp(1j * x)``); those that need an
+order (``floor``, ``round``, ``clip_by_value``) do not.
 
 >>> import stage1_tensors as tf
 >>> tf.negative([1, -2]), tf.abs([-1.5, 2.0])
@@ -14,11 +16,12 @@ tf.Tensor([2. 3.], shape=(2,), dtype=float32)
 import numpy as np
 
 from ..dispatch import execute
-from ..dtypes import ALL_NUMPY, BOOL, FLOATING, NUMERIC, as_dtype
+from ..dtypes import ALL_NUMPY, BOOL, FLOAT_OR_COMPLEX, FLOATING, NUMBER, NUMERIC, as_dtype
 from ..errors import InvalidArgumentError
 from ..registry import define_op
 from .error_scope import error_scope
 from ..tensor import Tensor
+from .complex_ops import complex_abs, holds_complex
 
 __all__ = [
     "negative", "abs", "logical_not", "sign", "square", "sqrt", "rsqrt",
@@ -43,10 +46,11 @@ def _quietly(fn):
 
 
 # --- ops on every number type ------------------------------------------------
-Neg = _unary("Neg", "negative")
+# (abs of a complex number is ComplexAbs, in complex_ops: it returns the real dtype)
+Neg = _unary("Neg", "negative", NUMBER)
 Abs = _unary("Abs", "abs")
-Sign = _unary("Sign", "sign")
-Square = _unary("Square", "square")
+Sign = _unary("Sign", "sign", NUMBER)        # z / |z| for a complex z (0 at 0)
+Square = _unary("Square", "square", NUMBER)
 Round = _unary("Round", "round")
 LogicalNot = _unary("LogicalNot", "logical_not", BOOL)
 
@@ -59,19 +63,20 @@ Square.kernel(_quietly(lambda xp, x: xp.multiply(x, x)))
 Round.kernel(lambda xp, x: xp.round(x) if x.dtype in FLOATING else x)
 LogicalNot.kernel(lambda xp, x: xp.logical_not(x))
 
+# --- ops on floats (and complex numbers: these are analytic functions) ---------
+Sqrt = _unary("Sqrt", "sqrt", FLOAT_OR_COMPLEX)
+Rsqrt = _unary("Rsqrt", "rsqrt", FLOAT_OR_COMPLEX)
+Exp = _unary("Exp", "exp", FLOAT_OR_COMPLEX)
+Log = _unary("Log", "log", FLOAT_OR_COMPLEX)
+Log1p = _unary("Log1p", "log1p", FLOAT_OR_COMPLEX)
+Expm1 = _unary("Expm1", "expm1", FLOAT_OR_COMPLEX)
+Sin = _unary("Sin", "sin", FLOAT_OR_COMPLEX)
+Cos = _unary("Cos", "cos", FLOAT_OR_COMPLEX)
+Tan = _unary("Tan", "tan", FLOAT_OR_COMPLEX)
+Tanh = _unary("Tanh", "tanh", FLOAT_OR_COMPLEX)
+Sigmoid = _unary("Sigmoid", "sigmoid", FLOAT_OR_COMPLEX)
+Reciprocal = _unary("Reciprocal", "reciprocal", FLOAT_OR_COMPLEX)
 # --- ops on floats only --------------------------------------------------------
-Sqrt = _unary("Sqrt", "sqrt", FLOATING)
-Rsqrt = _unary("Rsqrt", "rsqrt", FLOATING)
-Exp = _unary("Exp", "exp", FLOATING)
-Log = _unary("Log", "log", FLOATING)
-Log1p = _unary("Log1p", "log1p", FLOATING)
-Expm1 = _unary("Expm1", "expm1", FLOATING)
-Sin = _unary("Sin", "sin", FLOATING)
-Cos = _unary("Cos", "cos", FLOATING)
-Tan = _unary("Tan", "tan", FLOATING)
-Tanh = _unary("Tanh", "tanh", FLOATING)
-Sigmoid = _unary("Sigmoid", "sigmoid", FLOATING)
-Reciprocal = _unary("Reciprocal", "reciprocal", FLOATING)
 Floor = _unary("Floor", "floor", FLOATING)
 Ceil = _unary("Ceil", "ceil", FLOATING)
 Erf = _unary("Erf", "erf", FLOATING)
@@ -93,6 +98,9 @@ Ceil.kernel(lambda xp, x: xp.ceil(x))
 
 @Sigmoid.kernel
 def _sigmoid(xp, x):
+    if x.dtype.kind == "c":         # no order to split on: the formula as it is
+        with np.errstate(all="ignore"):
+            return 1 / (1 + xp.exp(-x))
     # 1 / (1 + exp(-x)) overflows for very negative x. With e = exp(-|x|),
     # which never overflows, sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below.
     e = xp.exp(-xp.abs(x))
@@ -126,10 +134,10 @@ def _check_same_shape(op_name):
     return check
 
 
-TanhGrad = define_op("TanhGrad", "tanh_grad", inputs=("y", "dy"), dtypes=FLOATING,
+TanhGrad = define_op("TanhGrad", "tanh_grad", inputs=("y", "dy"), dtypes=FLOAT_OR_COMPLEX,
                      check=_check_same_shape("tanh_grad"))
 SigmoidGrad = define_op("SigmoidGrad", "sigmoid_grad", inputs=("y", "dy"),
-                        dtypes=FLOATING, check=_check_same_shape("sigmoid_grad"))
+                        dtypes=FLOAT_OR_COMPLEX, check=_check_same_shape("sigmoid_grad"))
 
 
 @TanhGrad.kernel
@@ -221,6 +229,9 @@ Cast = define_op("Cast", "cast", inputs=("x",), dtypes=ALL_NUMPY)
 
 @Cast.kernel
 def _cast(xp, x, dtype):
+    # A complex number cast to a real dtype keeps its real part (as in TensorFlow).
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        x = x.real
     # Floats become integers by truncation toward zero (as in C and TensorFlow);
     # NaN and out-of-range values have no defined integer, so no warning either.
     with np.errstate(all="ignore"):
@@ -242,6 +253,8 @@ def cast(x, dtype, name=None):
     tf.Tensor([ 1 -1], shape=(2,), dtype=int32)
     >>> tf.cast([0.0, 2.5], tf.bool)
     tf.Tensor([False  True], shape=(2,), dtype=bool)
+    >>> tf.cast(tf.constant([1.5 + 2j]), tf.float32)     # the imaginary part is dropped
+    tf.Tensor([1.5], shape=(1,), dtype=float32)
     """
     return execute(Cast, (x,), {"dtype": _dtype_name(dtype, "cast")})
 
@@ -257,12 +270,16 @@ def saturate_cast(value, dtype, name=None):
     with error_scope("saturate_cast"):
         value = convert_to_tensor(value)
         target = as_dtype(_dtype_name(dtype, "saturate_cast"))
+        if value.dtype.is_complex and not target.is_complex:
+            value = cast(value, value.dtype.real_dtype)     # only the real part survives
         source = value.dtype
-        if not (source.is_bool or target.is_bool):
+        if not (source.is_bool or target.is_bool or source.is_complex):
+            # (into a complex dtype, the value is clamped to its parts' range)
+            target_range = target.real_dtype
             # The bounds must be exact in the source dtype, or the clamp could round
             # them just past the target's range (float32(2**31 - 1) is 2**31).
-            low = _inside(max(_py(source.min), _py(target.min)), source._np, up=True)
-            high = _inside(min(_py(source.max), _py(target.max)), source._np, up=False)
+            low = _inside(max(_py(source.min), _py(target_range.min)), source._np, up=True)
+            high = _inside(min(_py(source.max), _py(target_range.max)), source._np, up=False)
             value = clip_by_value(value, low, high)
         return cast(value, target)
 
@@ -363,12 +380,16 @@ def negative(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001  (TensorFlow's name)
-    """``|x|`` elementwise.
+    """``|x|`` elementwise. Of a complex tensor it is the modulus, in the real dtype.
 
     >>> import stage1_tensors as tf
     >>> tf.abs([-3, 4])
     tf.Tensor([3 4], shape=(2,), dtype=int32)
+    >>> tf.abs(tf.constant([3 + 4j], tf.complex64))
+    tf.Tensor([5.], shape=(1,), dtype=float32)
     """
+    if holds_complex(x):
+        return complex_abs(x)
     return execute(Abs, (x,))
 
 
@@ -403,7 +424,7 @@ def square(x, name=None):
 
 
 def sqrt(x, name=None):
-    """Square root, elementwise (floats only; ``sqrt(-1)`` is nan).
+    """Square root, elementwise (floats or complex; ``sqrt(-1.0)`` is nan, of -1+0j ``1j``).
 
     >>> import stage1_tensors as tf
     >>> tf.sqrt([4.0, 2.25])
@@ -413,7 +434,7 @@ def sqrt(x, name=None):
 
 
 def rsqrt(x, name=None):
-    """``1 / sqrt(x)``, elementwise (floats only).
+    """``1 / sqrt(x)``, elementwise (floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.math.rsqrt([4.0, 0.25])
@@ -423,7 +444,7 @@ def rsqrt(x, name=None):
 
 
 def exp(x, name=None):
-    """``e ** x``, elementwise (floats only).
+    """``e ** x``, elementwise (floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.exp([0.0, 1.0])
@@ -433,7 +454,7 @@ def exp(x, name=None):
 
 
 def log(x, name=None):
-    """Natural logarithm, elementwise (floats only; ``log(0)`` is ``-inf``).
+    """Natural logarithm, elementwise (floats or complex; ``log(0)`` is ``-inf``).
 
     >>> import stage1_tensors as tf
     >>> tf.log([1.0, 0.0])
@@ -443,7 +464,7 @@ def log(x, name=None):
 
 
 def log1p(x, name=None):
-    """``log(1 + x)``, accurate for tiny ``x`` (floats only).
+    """``log(1 + x)``, accurate for tiny ``x`` (floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.math.log1p(tf.constant([1e-10], tf.float64))
@@ -453,7 +474,7 @@ def log1p(x, name=None):
 
 
 def expm1(x, name=None):
-    """``exp(x) - 1``, accurate for tiny ``x`` (floats only).
+    """``exp(x) - 1``, accurate for tiny ``x`` (floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.math.expm1(tf.constant([1e-10], tf.float64))
@@ -463,7 +484,7 @@ def expm1(x, name=None):
 
 
 def sin(x, name=None):
-    """Sine, elementwise (radians; floats only).
+    """Sine, elementwise (radians; floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.sin([0.0])
@@ -473,7 +494,7 @@ def sin(x, name=None):
 
 
 def cos(x, name=None):
-    """Cosine, elementwise (radians; floats only).
+    """Cosine, elementwise (radians; floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.cos([0.0])
@@ -483,7 +504,7 @@ def cos(x, name=None):
 
 
 def tan(x, name=None):
-    """Tangent, elementwise (radians; floats only).
+    """Tangent, elementwise (radians; floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.math.tan([0.0])
@@ -493,7 +514,7 @@ def tan(x, name=None):
 
 
 def tanh(x, name=None):
-    """Hyperbolic tangent, elementwise (floats only).
+    """Hyperbolic tangent, elementwise (floats or complex).
 
     >>> import stage1_tensors as tf
     >>> tf.tanh([0.0, 100.0])
@@ -513,7 +534,7 @@ def sigmoid(x, name=None):
 
 
 def reciprocal(x, name=None):
-    """``1 / x``, elementwise (floats only; ``1 / 0`` is ``inf``).
+    """``1 / x``, elementwise (floats or complex; ``1 / 0`` is ``inf``).
 
     >>> import stage1_tensors as tf
     >>> tf.math.reciprocal([2.0, 0.0])

@@ -3,7 +3,9 @@
 Each rule gives the gradient of both inputs from the output gradient ``grad``,
 then ``unbroadcast`` sums it back to each input's own shape (an input that was
 broadcast was used several times, so its gradients add up). Only public ops are
-used, so every rule can be differentiated again.
+used, so every rule can be differentiated again. For complex inputs the
+partial derivatives are conjugated (``grad * conj(y)`` for ``x * y``), as in
+TensorFlow; see ``complex_ops_grad`` for why.
 
 >>> import stage2_autodiff as tf
 >>> x, y = tf.constant([1.0, 2.0]), tf.constant(3.0)
@@ -15,6 +17,7 @@ used, so every rule can be differentiated again.
 """
 
 import stage1_tensors as tf
+from stage1_tensors.math import conj
 
 from ..registry import RegisterGradient, no_gradient
 from ._broadcast import unbroadcast
@@ -56,8 +59,8 @@ def _sub_grad(op, grad):
 def _mul_grad(op, grad):
     want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return (unbroadcast(grad * y, x._value.shape) if want_x else None,
-            unbroadcast(grad * x, y._value.shape) if want_y else None)
+    return (unbroadcast(grad * conj(y), x._value.shape) if want_x else None,
+            unbroadcast(grad * conj(x), y._value.shape) if want_y else None)
 
 
 @RegisterGradient("TrueDiv")
@@ -65,18 +68,20 @@ def _truediv_grad(op, grad):
     # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y**2
     want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return (unbroadcast(grad / y, x._value.shape) if want_x else None,
-            unbroadcast(-grad * x / (y * y), y._value.shape) if want_y else None)
+    cx, cy = conj(x), conj(y)
+    return (unbroadcast(grad / cy, x._value.shape) if want_x else None,
+            unbroadcast(-grad * cx / (cy * cy), y._value.shape) if want_y else None)
 
 
 @RegisterGradient("Pow")
 def _pow_grad(op, grad):
     # d(x**y)/dx = y * x**(y-1); d(x**y)/dy = x**y * log(x), taken as 0 where
-    # x <= 0 (TensorFlow's choice: log is undefined there).
-    x, y = op.inputs
-    z = op.outputs[0]
+    # x <= 0 (TensorFlow's choice: log is undefined there; for complex x only
+    # at x = 0).
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])
+    z = conj(op.outputs[0])
     gx = grad * y * tf.pow(x, y - 1)
-    positive = tf.greater(x, 0)
+    positive = tf.not_equal(x, 0) if x.dtype.is_complex else tf.greater(x, 0)
     safe_x = tf.where(positive, x, tf.ones_like(x))
     log_x = tf.where(positive, tf.math.log(safe_x), tf.zeros_like(x))
     return _both(op, gx, grad * z * log_x)
@@ -103,6 +108,7 @@ def _minimum_grad(op, grad):
 
 @RegisterGradient("SquaredDifference")
 def _squared_difference_grad(op, grad):
+    # |x - y|**2 for complex numbers: its gradient is 2 (x - y) by the convention.
     x, y = op.inputs
     gx = grad * 2.0 * (x - y)
     return _both(op, gx, -gx)
@@ -120,7 +126,7 @@ def _divide_no_nan_grad(op, grad):
     # TensorFlow's rule: the gradients of x / y, each divided "no nan", so
     # both are 0 where y is 0 (where the output was set to 0).
     want_x, want_y = _wanted(op)
-    x, y = op.inputs
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])
     return (unbroadcast(tf.math.divide_no_nan(grad, y), x._value.shape) if want_x else None,
             unbroadcast(grad * tf.math.divide_no_nan(tf.math.divide_no_nan(-x, y), y),
                         y._value.shape) if want_y else None)

@@ -5,7 +5,8 @@ the transpose flags only change which side is transposed. Batch axes that were
 broadcast are summed back with ``unbroadcast``. ``einsum``'s rule is the same
 idea for any equation: the gradient of one input is an einsum of the output
 gradient with all the *other* inputs. ``tensordot`` is an einsum, so it needs
-no rule of its own.
+no rule of its own. For complex inputs the other operands are conjugated
+(``dA = dC @ B^H``), as in TensorFlow.
 
 >>> import stage2_autodiff as tf
 >>> a, b = tf.constant([[1.0, 2.0]]), tf.constant([[3.0], [4.0]])
@@ -18,6 +19,7 @@ no rule of its own.
 """
 
 import stage1_tensors as tf
+from stage1_tensors.math import conj
 from stage1_tensors.errors import UnimplementedError
 
 from ..registry import RegisterGradient
@@ -28,7 +30,7 @@ __all__ = []
 
 @RegisterGradient("MatMul")
 def _matmul_grad(op, grad):
-    a, b = op.inputs
+    a, b = conj(op.inputs[0]), conj(op.inputs[1])
     t_a = op.attrs.get("transpose_a", False)
     t_b = op.attrs.get("transpose_b", False)
     # An input that needs no gradient (a data batch, say) is skipped: its
@@ -71,7 +73,7 @@ def _einsum_grad(op, grad):
                 "and reduce_sum" % (sub, op.attrs["equation"]), op="einsum")
         others = [(s, t) for j, (s, t) in enumerate(zip(subscripts, op.inputs)) if j != i]
         known = set(output) | set("".join(s for s, _ in others))
-        operands = [grad] + [t for _, t in others]
+        operands = [grad] + [conj(t) for _, t in others]
         terms = [output] + [s for s, _ in others]
         if set(letters) - known:
             # A letter only this input has was summed away: every element along

@@ -6,6 +6,10 @@ of the result ``y`` (``exp' = exp``, ``tanh' = 1 - tanh**2``) the rule uses the
 recorded output, which is as differentiable as the input. Only public ops are
 used, so every rule can be differentiated again.
 
+For complex inputs the derivative is conjugated, ``grad * conj(f'(z))``
+(TensorFlow's convention, explained in ``complex_ops_grad``); ``conj`` of a
+real tensor is the tensor itself, so real gradients pay nothing for it.
+
 >>> import stage2_autodiff as tf
 >>> x = tf.constant([0.0, 1.0])
 >>> with tf.GradientTape() as tape:
@@ -18,6 +22,7 @@ tf.Tensor([1.       2.718282], shape=(2,), dtype=float32)
 import math
 
 import stage1_tensors as tf
+from stage1_tensors.math import conj
 from stage1_tensors.ops.unary_ops import sigmoid_grad, tanh_grad
 
 from ..registry import RegisterGradient, no_gradient
@@ -45,70 +50,70 @@ def _sign_grad(op, grad):
 
 @RegisterGradient("Square")
 def _square_grad(op, grad):
-    return grad * (2.0 * op.inputs[0])
+    return grad * (2.0 * conj(op.inputs[0]))
 
 
 @RegisterGradient("Sqrt")
 def _sqrt_grad(op, grad):
     # d sqrt(x) = 1 / (2 sqrt(x)) = 0.5 / y
-    return grad * 0.5 / op.outputs[0]
+    return grad * 0.5 / conj(op.outputs[0])
 
 
 @RegisterGradient("Rsqrt")
 def _rsqrt_grad(op, grad):
     # d x**-0.5 = -0.5 x**-1.5 = -0.5 y**3
-    y = op.outputs[0]
+    y = conj(op.outputs[0])
     return grad * (-0.5 * y * y * y)
 
 
 @RegisterGradient("Exp")
 def _exp_grad(op, grad):
-    return grad * op.outputs[0]
+    return grad * conj(op.outputs[0])
 
 
 @RegisterGradient("Log")
 def _log_grad(op, grad):
-    return grad / op.inputs[0]
+    return grad / conj(op.inputs[0])
 
 
 @RegisterGradient("Log1p")
 def _log1p_grad(op, grad):
-    return grad / (1.0 + op.inputs[0])
+    return grad / (1.0 + conj(op.inputs[0]))
 
 
 @RegisterGradient("Expm1")
 def _expm1_grad(op, grad):
-    return grad * tf.exp(op.inputs[0])
+    return grad * tf.exp(conj(op.inputs[0]))
 
 
 @RegisterGradient("Sin")
 def _sin_grad(op, grad):
-    return grad * tf.cos(op.inputs[0])
+    return grad * tf.cos(conj(op.inputs[0]))
 
 
 @RegisterGradient("Cos")
 def _cos_grad(op, grad):
-    return -grad * tf.sin(op.inputs[0])
+    return -grad * tf.sin(conj(op.inputs[0]))
 
 
 @RegisterGradient("Tan")
 def _tan_grad(op, grad):
     # d tan(x) = 1 / cos(x)**2
-    return grad * tf.square(tf.math.reciprocal(tf.cos(op.inputs[0])))
+    return grad * tf.square(tf.math.reciprocal(tf.cos(conj(op.inputs[0]))))
 
 
 @RegisterGradient("Tanh")
 def _tanh_grad(op, grad):
     # grad * (1 - y*y), fused into one op (TensorFlow's TanhGrad): one
     # dispatch and one new buffer instead of three of each.
-    return tanh_grad(op.outputs[0], grad)
+    return tanh_grad(conj(op.outputs[0]), grad)
 
 
 @RegisterGradient("TanhGrad")
 def _tanh_grad_grad(op, grad):
     # tanh_grad(y, dy) = dy * (1 - y*y) is linear in dy, and its slope in y is
     # -2 * dy * y. With tanh's own gradient this gives the second derivative.
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     gy = None if 0 in op.skip_input_indices else grad * -2.0 * dy * y
     return gy, tanh_grad(y, grad)
 
@@ -116,13 +121,13 @@ def _tanh_grad_grad(op, grad):
 @RegisterGradient("Sigmoid")
 def _sigmoid_grad(op, grad):
     # grad * y * (1 - y), fused into one op (TensorFlow's SigmoidGrad).
-    return sigmoid_grad(op.outputs[0], grad)
+    return sigmoid_grad(conj(op.outputs[0]), grad)
 
 
 @RegisterGradient("SigmoidGrad")
 def _sigmoid_grad_grad(op, grad):
     # sigmoid_grad(y, dy) = dy * (y - y*y): linear in dy, slope dy * (1 - 2y) in y.
-    y, dy = op.inputs
+    y, dy = conj(op.inputs[0]), conj(op.inputs[1])
     if 0 in op.skip_input_indices:
         gy = None
     else:
@@ -134,7 +139,7 @@ def _sigmoid_grad_grad(op, grad):
 @RegisterGradient("Reciprocal")
 def _reciprocal_grad(op, grad):
     # d (1/x) = -1/x**2 = -y**2
-    y = op.outputs[0]
+    y = conj(op.outputs[0])
     return -grad * (y * y)
 
 
@@ -149,10 +154,11 @@ def _erf_grad(op, grad):
 
 @RegisterGradient("Cast")
 def _cast_grad(op, grad):
-    # Only float -> float casts carry a gradient (cast back to the source dtype);
-    # integer and bool values are not differentiable, so they get None.
-    source = op.inputs[0].dtype
-    if source.is_floating and op.outputs[0].dtype.is_floating:
+    # Only casts between float and complex dtypes carry a gradient (cast back to
+    # the source dtype: complex -> float keeps the real part, so its gradient is
+    # grad + 0i); integer and bool values are not differentiable, so they get None.
+    source, target = op.inputs[0].dtype, op.outputs[0].dtype
+    if (source.is_floating or source.is_complex) and (target.is_floating or target.is_complex):
         return tf.cast(grad, source)
     return None
 
