@@ -270,8 +270,12 @@ def test_add_loss_refuses_a_loss_that_is_not_a_scalar():
         Bad()(tf.constant([1.0, 2.0]))
 
 
-def test_losses_are_collected_from_sublayers_of_a_subclassed_model():
-    class Block(tf.keras.Model):
+@pytest.mark.parametrize("base", [
+    pytest.param(L.Layer, id="nested-layers"),
+    pytest.param(tf.keras.Model, id="subclassed-model", marks=pytest.mark.stage3_task4),
+])
+def test_losses_are_collected_from_sublayers_depth_first(base):
+    class Block(base):
         def __init__(self):
             super().__init__()
             self.scale = Scale(R.L1(0.5))
@@ -280,7 +284,7 @@ def test_losses_are_collected_from_sublayers_of_a_subclassed_model():
         def call(self, x):
             return self.penalty(self.scale(x))
 
-    class Net(tf.keras.Model):
+    class Net(base):
         def __init__(self):
             super().__init__()
             self.blocks = [Block(), Block()]
