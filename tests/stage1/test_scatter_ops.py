@@ -107,7 +107,8 @@ def test_bad_calls_teach(kind):
                    op=op)
     assert_teaches(lambda: fn(x, [[0], [1]], np.ones((2, 2), np.float32)),
                    ["updates must have shape (2, 3)", "(2, 2)"], op=op)
-    assert_teaches(lambda: fn(x, [[4]], np.ones((1, 3), np.float32)), ["indices[0] = 4", "[0, 4)"], op=op)
+    assert_teaches(lambda: fn(x, [[4]], np.ones((1, 3), np.float32)),
+                   ["indices[0] = 4", "[0, 4)"], op=op)
     assert_teaches(lambda: fn(x, [[0, -1]], [1.0]), ["indices[0] = -1", "[0, 3)"], op=op)
     assert_teaches(lambda: fn(x, [[0.0]], np.ones((1, 3), np.float32)), ["float32"])
     assert_teaches(lambda: fn(x, 0, [1.0]), ["last dimension of indices"], op=op)

@@ -24,10 +24,11 @@ from ..dispatch import execute
 from ..dtypes import ALL_NUMPY, FLOATING
 from ..errors import InvalidArgumentError
 from ..registry import define_op
-from .array_ops import squeeze, transpose
+from .array_ops import reshape, squeeze, transpose
 from .attrs import bool_attr, int_attr, tensor_list
 from .error_scope import error_scope
-from .reduction_ops import _float_tensor, normalize_axis, reduce_max, reduce_sum
+from .reduction_ops import (_float_tensor, check_axes, normalize_axis, reduce_max,
+                            reduce_sum)
 
 __all__ = ["inv", "det", "solve", "cholesky", "qr", "eigh", "svd", "diag", "diag_part",
            "trace", "band_part", "matrix_transpose", "norm", "global_norm"]
@@ -402,7 +403,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     with error_scope("norm"):
         x = _float_tensor(tensor, "norm")
         if axes is not None:
-            from .reduction_ops import check_axes
             check_axes("norm", x._value, axes)
         if matrix and ord == 2:
             result = _spectral_norm(x, axes)
@@ -430,7 +430,6 @@ def _spectral_norm(x, axes):
     rest = [a for a in builtins.range(rank) if a not in pair]
     moved = transpose(x, rest + pair)
     top = reduce_max(svd(moved, compute_uv=False), axis=-1)
-    from .array_ops import reshape
     shape = list(x.shape)
     for a in pair:
         shape[a] = 1
