@@ -101,13 +101,13 @@ def test_output_shape_multiple_when_a_layer_sees_different_shapes():
     assert "flatten (Flatten)            multiple                  0" in summary_text(model)
 
 
-def test_get_layer_and_functional_api_error():
+def test_get_layer_and_a_model_of_non_symbolic_tensors_is_refused():
     model = tf.keras.Sequential([tf.keras.layers.Dense(2, name="a"),
                                  tf.keras.layers.Dense(1, name="b")])
     assert model.get_layer("b").name == "b" and model.get_layer(index=0).name == "a"
     with pytest.raises(ValueError, match="no layer named 'c'"):
         model.get_layer("c")
-    with pytest.raises(NotImplementedError, match="functional API"):
+    with pytest.raises(TypeError, match="must be a KerasTensor"):
         tf.keras.Model(inputs=1, outputs=2)
 
 

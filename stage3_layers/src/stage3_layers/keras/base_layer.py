@@ -261,6 +261,9 @@ class Layer:
 
     # --- calling ------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
+        if not isinstance(inputs, tf.Tensor) and functional.is_symbolic(inputs, args, kwargs):
+            # keras.Input tensors: record a node of a functional model instead
+            return functional.call_symbolically(self, inputs, args, kwargs)
         if _holding_call_losses and not backend.call_stack:
             self._clear_call_losses()       # a new top-level call: new call losses
         inputs = self._autocast(inputs)
@@ -917,3 +920,5 @@ def _nested_output_shape(outputs):
 
 
 Layer.__init__ = _naming_the_class(Layer.__init__)
+
+from . import functional  # noqa: E402  (it subclasses Layer: imported after it)

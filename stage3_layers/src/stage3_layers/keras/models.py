@@ -18,7 +18,7 @@ A ``Model`` is a ``Layer`` that holds other layers as attributes and says in
 
 import stage2_autodiff as tf
 
-from . import tracking
+from . import functional, tracking
 from .base_layer import Layer
 from .layers.core import InputLayer
 
@@ -46,18 +46,82 @@ class Model(Layer):
     4
     """
 
+    _functional = None      # the graph of a functional model (Model(inputs, outputs))
+
     def __init__(self, *args, **kwargs):
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                "Model(inputs, outputs) is Keras's functional API, which this course "
-                "does not build; subclass tf.keras.Model and write call(), or use "
-                "tf.keras.Sequential([...])")
+            self._init_functional(*args, **kwargs)
+            return
         super().__init__(**kwargs)
+
+    def _init_functional(self, inputs=None, outputs=None, name=None, **kwargs):
+        """``Model(inputs, outputs)``: the model is the graph of layer calls between
+        the ``keras.Input`` tensors ``inputs`` and the ``outputs`` made from them."""
+        if inputs is None or outputs is None:
+            raise TypeError("Model(inputs, outputs) needs both: the keras.Input tensor(s) "
+                            "and the tensor(s) made by calling layers on them")
+        super().__init__(name=name, **kwargs)
+        graph = functional.FunctionalGraph(inputs, outputs, self.name)
+        self._functional = graph
+        self._graph_layers = list(graph.layers)    # tracked: the variables are found
+        self.inputs, self.outputs = list(graph.flat_inputs), list(graph.flat_outputs)
+        self.built = True
+        shapes = [tf.TensorShape(t.shape) for t in graph.flat_inputs]
+        self._build_input_shape = shapes[0] if len(shapes) == 1 else shapes
+
+    def _autocast(self, inputs):
+        graph = self._functional
+        if graph is not None and (len(graph.flat_inputs) > 1 or isinstance(graph.inputs, dict)):
+            # several inputs: each converts on its own (not the list as one tensor)
+            parts = inputs.values() if isinstance(inputs, dict) else inputs
+            if isinstance(inputs, (list, tuple, dict)):
+                converted = [Layer._autocast(self, x) for x in parts]
+                return (dict(zip(inputs, converted)) if isinstance(inputs, dict)
+                        else type(inputs)(converted))
+        return Layer._autocast(self, inputs)
+
+    def call(self, inputs, training=None, mask=None):
+        """A functional model's computation: its layers called in graph order.
+
+        A subclassed model overrides this; ``Model`` alone has no computation.
+        """
+        if self._functional is None:
+            raise NotImplementedError(
+                "%s has no call(): subclass tf.keras.Model and write call(self, inputs), "
+                "or build it as Model(inputs, outputs) from keras.Input" % type(self).__name__)
+        return self._functional.run(inputs, training, self.name)
 
     @property
     def layers(self):
-        """The layers this model holds directly, in the order they were assigned."""
+        """The layers this model holds directly, in the order they were assigned
+        (a functional model: in graph order, its ``InputLayer``\\ s first)."""
+        if self._functional is not None:
+            return list(self._functional.layers)
         return tracking.sublayers(self)
+
+    # --- the two ends of a functional model ----------------------------------------
+    # A functional model's lists of input and output KerasTensors; None for a
+    # subclassed model (which may use the names for its own attributes).
+    inputs = None
+    outputs = None
+
+    @property
+    def input(self):
+        """The input KerasTensor (a list when there are several)."""
+        return _one_or_list(self.inputs, self.name, "input")
+
+    @property
+    def output(self):
+        """The output KerasTensor (a list when there are several)."""
+        return _one_or_list(self.outputs, self.name, "output")
+
+    @property
+    def input_names(self):
+        return [t._keras_history[0].name for t in self.inputs or ()]
+
+    @property
+    def output_names(self):
+        return [t._keras_history[0].name for t in self.outputs or ()]
 
     def get_layer(self, name=None, index=None):
         """A layer of the model by ``name`` or by ``index``.
@@ -93,7 +157,22 @@ class Model(Layer):
             self(tf.zeros(shape, dtype=self.dtype))
         self.built = True
 
-    def summary(self, line_length=65, positions=None, print_fn=None):
+    def get_config(self):
+        """A functional model's layers and their connections (Keras's format:
+        ``layers`` with ``inbound_nodes``, ``input_layers``, ``output_layers``)."""
+        if self._functional is not None:
+            return functional.functional_config(self)
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The model ``get_config`` describes: a functional model is rebuilt by
+        calling new layers in the recorded order."""
+        if "input_layers" in config:
+            return functional.functional_from_config(cls, config, custom_objects)
+        return super().from_config(config)
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
         """Prints the model's layers, their output shapes and parameter counts.
 
         >>> import stage3_layers as tf
@@ -113,6 +192,13 @@ class Model(Layer):
         """
         from .summary import print_summary
         print_summary(self, line_length, positions, print_fn)
+
+
+def _one_or_list(tensors, name, what):
+    if tensors is None:
+        raise AttributeError("model %r has no %s yet: it is not a functional model and "
+                             "does not know its input shape" % (name, what))
+    return tensors[0] if len(tensors) == 1 else tensors
 
 
 class Sequential(Model):
@@ -145,7 +231,13 @@ class Sequential(Model):
         return [layer for layer in self._layers if not isinstance(layer, InputLayer)]
 
     def add(self, layer):
-        """Appends ``layer`` to the stack."""
+        """Appends ``layer`` to the stack (a ``keras.Input`` tensor adds its ``InputLayer``)."""
+        if isinstance(layer, functional.KerasTensor):
+            layer = layer._keras_history[0]
+            if not isinstance(layer, InputLayer):
+                raise TypeError(
+                    "Sequential.add: a KerasTensor can only start a Sequential when it "
+                    "is a keras.Input(...); this one was made by layer %r" % layer.name)
         if not isinstance(layer, Layer):
             raise TypeError(
                 "Sequential.add expects a keras layer (e.g. tf.keras.layers.Dense(10)), "
@@ -164,6 +256,44 @@ class Sequential(Model):
             raise TypeError("Sequential.pop: there are no layers in the model")
         self._layers.pop()
         self.built = False
+        self.__dict__.pop("_ends", None)
+
+    @property
+    def inputs(self):
+        """``[KerasTensor]`` of the declared input shape (None while it is unknown).
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2)])
+        >>> model.inputs[0].shape, model.outputs[0].shape
+        (TensorShape([None, 3]), TensorShape([None, 2]))
+        """
+        ends = self._symbolic_ends()
+        return None if ends is None else [ends[0]]
+
+    @property
+    def outputs(self):
+        ends = self._symbolic_ends()
+        return None if ends is None else [ends[1]]
+
+    def _symbolic_ends(self):
+        """The stack called once on a ``keras.Input`` of the declared shape."""
+        ends = self.__dict__.get("_ends")
+        if ends is not None and ends[2] == len(self._layers):
+            return ends
+        declared = self._batch_input_shape or (self._layers and self._layers[0]._batch_input_shape)
+        if not declared:
+            return None
+        first = self._layers[0]
+        if isinstance(first, InputLayer):
+            start, layers = first.output, self._layers[1:]
+        else:
+            from .layers.core import Input
+            start, layers = Input(batch_shape=declared, dtype=first.dtype), self._layers
+        end = start
+        for layer in layers:
+            end = layer(end)
+        self._ends = (start, end, len(self._layers))
+        return self._ends
 
     def call(self, inputs, training=None):
         outputs = inputs

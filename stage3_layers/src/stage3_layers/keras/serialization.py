@@ -97,10 +97,12 @@ def registered_name(obj):
 
 
 def _builtin_classes():
-    from . import layers, models
+    from . import functional, layers, models
     table = {name: getattr(layers, name) for name in layers.__all__
              if isinstance(getattr(layers, name), type)}
-    table.update(Model=models.Model, Sequential=models.Sequential)
+    # (Keras names a functional model's class "Functional" in its configs.)
+    table.update(Model=models.Model, Functional=models.Model, Sequential=models.Sequential,
+                 TFOpLambda=functional.TFOpLambda)
     return table
 
 

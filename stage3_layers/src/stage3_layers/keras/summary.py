@@ -41,6 +41,12 @@ def _shape_text(shape):
     return format_shape(shape)
 
 
+def _connections(graph, layer):
+    """``name[node][index]`` for each tensor fed to ``layer`` in ``graph``."""
+    return ["%s[%d][%d]" % (t._keras_history[0].name, t._keras_history[1], t._keras_history[2])
+            for node in graph.nodes if node.layer is layer for t in node.input_tensors]
+
+
 def _row(fields, positions):
     line = ""
     for field, end in zip(fields, positions):
@@ -58,6 +64,12 @@ def print_summary(model, line_length=65, positions=None, print_fn=None):
             "output shapes to show. Build it first: call it on a batch of data "
             "(model(x)), call model.build(input_shape) (e.g. (None, 784)), or give "
             "the first layer of a Sequential an input_shape= argument" % model.name)
+    graph = model._functional
+    columns = ["Layer (type)", "Output Shape", "Param #"]
+    if graph is not None:           # a functional model also says what feeds each layer
+        columns.append("Connected to")
+        line_length = line_length or 98
+        positions = positions or [0.33, 0.55, 0.67, 1.0]
     line_length = line_length or 65
     positions = positions or [0.45, 0.85, 1.0]
     if positions[-1] <= 1:
@@ -65,12 +77,19 @@ def print_summary(model, line_length=65, positions=None, print_fn=None):
     layers = model.layers
     print_fn('Model: "%s"' % model.name)
     print_fn("_" * line_length)
-    print_fn(_row(["Layer (type)", "Output Shape", "Param #"], positions))
+    print_fn(_row(columns, positions))
     print_fn("=" * line_length)
     for i, layer in enumerate(layers):
         params = _count(layer.weights) if layer.built else 0
-        print_fn(_row(["%s (%s)" % (layer.name, type(layer).__name__),
-                       _shape_text(layer._output_shape), params], positions))
+        fields = ["%s (%s)" % (layer.name, type(layer).__name__),
+                  _shape_text(layer._output_shape), params]
+        if graph is None:
+            print_fn(_row(fields, positions))
+        else:
+            sources = _connections(graph, layer) or [""]
+            print_fn(_row(fields + [sources[0]], positions))
+            for source in sources[1:]:
+                print_fn(_row(["", "", "", source], positions))
         print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
     if not layers:
         print_fn("=" * line_length)

@@ -57,8 +57,16 @@ def _as_array(value, what, who):
     return array
 
 
+def _several(value):
+    """Whether ``value`` is a list of arrays, one per input of a model with
+    several inputs (a nested list of numbers is one array)."""
+    return (isinstance(value, (list, tuple)) and len(value) > 0 and
+            all(isinstance(v, (np.ndarray, tf.Tensor)) for v in value))
+
+
 def _arrays(value, what, who):
-    """``value`` as an array, or a dict of arrays (a model with named inputs)."""
+    """``value`` as an array, a dict of arrays (a model with named inputs) or a
+    list of arrays (a model with several inputs)."""
     if value is None:
         return None
     if isinstance(value, dict):
@@ -66,22 +74,28 @@ def _arrays(value, what, who):
             raise ValueError("%s: %s is an empty dict; give an array, a tensor, or a dict "
                              "{input name: array}" % (who, what))
         return {key: _as_array(v, "%s[%r]" % (what, key), who) for key, v in value.items()}
+    if _several(value):
+        return [_as_array(v, "%s[%d]" % (what, i), who) for i, v in enumerate(value)]
     return _as_array(value, what, who)
 
 
 def _flat(value):
     if value is None:
         return []
-    return list(value.values()) if isinstance(value, dict) else [value]
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _take(value, index):
-    """Rows ``index`` of an array (or of each array of a dict), still NumPy: a
-    view when ``index`` is a slice. They become tensors in ``as_tensors``."""
+    """Rows ``index`` of an array (or of each array of a dict or list), still
+    NumPy: a view when ``index`` is a slice. They become tensors in ``as_tensors``."""
     if value is None:
         return None
     if isinstance(value, dict):
         return {key: v[index] for key, v in value.items()}
+    if isinstance(value, list):
+        return [v[index] for v in value]
     return value[index]
 
 
@@ -143,11 +157,7 @@ def train_validation_split(x, y, sample_weight, validation_split, who="fit"):
                                                        "validation"))
 
     def part(value, rows):
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            return {k: v[rows] for k, v in value.items()}
-        return value[rows]
+        return _take(value, rows)
     train = tuple(part(v, slice(0, split_at)) for v in (x, y, sample_weight))
     validation = tuple(part(v, slice(split_at, None)) for v in (x, y, sample_weight))
     return train, validation

@@ -10,7 +10,7 @@ import numpy as np
 
 import stage2_autodiff as tf
 
-from .. import activations, constraints, initializers, regularizers
+from .. import activations, constraints, functional, initializers, regularizers
 from ..base_layer import InputSpec, Layer
 
 __all__ = ["Dense", "Flatten", "Reshape", "Activation", "Dropout", "InputLayer",
@@ -232,7 +232,8 @@ class Dropout(Layer):
 
 
 class InputLayer(Layer):
-    """The entry of a ``Sequential`` model, declaring the shape of one example.
+    """The entry of a model, declaring the shape of one example: its ``output``
+    is the ``KerasTensor`` that ``keras.Input`` returns.
 
     >>> import stage3_layers as tf
     >>> model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(2)])
@@ -248,6 +249,17 @@ class InputLayer(Layer):
             raise ValueError("InputLayer needs shape=, e.g. Input(shape=(784,))")
         super().__init__(input_shape=input_shape, batch_size=batch_size, dtype=dtype,
                          name=name, **kwargs)
+        self._check_shape(self._batch_input_shape)
+        self.built = True
+        self.output = functional.input_tensor(self, self._batch_input_shape, self.dtype,
+                                              self.name)
+
+    @staticmethod
+    def _check_shape(shape):
+        for size in shape:
+            if size is not None and (not isinstance(size, (int, np.integer)) or size < 0):
+                raise ValueError("Input: a shape is a tuple of sizes >= 0 or None (unknown), "
+                                 "such as (28, 28) or (None, 8); got %r" % (tuple(shape),))
 
     def get_config(self):
         return {"batch_input_shape": list(self._batch_input_shape), "dtype": self.dtype,
@@ -255,12 +267,13 @@ class InputLayer(Layer):
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):
-    """Declares a model's input shape (without the batch), for ``Sequential([Input(...), ...])``.
+    """A symbolic input of ``shape`` (one example's, without the batch): call layers
+    on it and build ``keras.Model(inputs, outputs)``, or start a ``Sequential`` with it.
 
     >>> import stage3_layers as tf
-    >>> tf.keras.Input(shape=(28, 28))._batch_input_shape
-    (None, 28, 28)
+    >>> tf.keras.Input(shape=(28, 28)).shape
+    TensorShape([None, 28, 28])
     """
     if batch_shape is not None:
-        return InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype)
-    return InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype)
+        return InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype).output
+    return InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype).output
