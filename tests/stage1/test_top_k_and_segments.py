@@ -106,6 +106,7 @@ def test_bincount_documented_values():
     np.testing.assert_array_equal(binary.numpy(), [[1, 1, 0, 1], [1, 1, 1, 0]])
     assert tf.math.bincount([1, 2], dtype=tf.float32).dtype == tf.float32
     np.testing.assert_array_equal(tf.math.bincount(np.zeros(0, np.int32)).numpy(), [])
+    assert tf.math.bincount(np.zeros((2, 0), np.int32), axis=-1, minlength=3).shape == (2, 3)
 
 
 @pytest.mark.stage1_task5

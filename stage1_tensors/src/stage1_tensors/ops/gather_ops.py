@@ -316,7 +316,7 @@ def _bincount(xp, arr, weights, weighted, minlength, maxlength, binary_output, a
     size = builtins.max(size, minlength or 0)
     if maxlength is not None:
         size = builtins.min(size, maxlength)
-    rows = arr.reshape(-1, arr.shape[-1]) if axis == -1 else arr.reshape(1, -1)
+    rows = arr if axis == -1 else arr.reshape(1, -1)     # axis=-1: arr is 2-D
     out = xp.zeros((rows.shape[0], size), dtype=weights.dtype)
     w = weights.reshape(rows.shape) if weighted else xp.ones(rows.shape, weights.dtype)
     keep = rows < size                    # values past maxlength are dropped
