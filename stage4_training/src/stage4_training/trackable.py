@@ -42,7 +42,10 @@ __all__ = ["ObjectGraph", "object_graph", "children", "is_trackable", "slot_crea
 _CONTAINERS = (list, tuple, dict)
 # Attributes of a Layer that are bookkeeping, not children: add_weight's own
 # record (walked by name instead) and the restorations waiting on the layer.
-_LAYER_BOOKKEEPING = frozenset(["_own_weights", "_own_weight_names", "_checkpoint_waiting"])
+_LAYER_BOOKKEEPING = frozenset(["_own_weights", "_own_weight_names", "_checkpoint_waiting",
+                                # the losses a layer holds, and its calls in functional graphs
+                                "_callable_losses", "_call_losses", "_inbound_nodes",
+                                "_symbolic_shape", "_ends"])
 
 ObjectGraph = collections.namedtuple("ObjectGraph", ["variables", "objects"])
 ObjectGraph.__doc__ = """What ``object_graph`` finds: ``variables`` ({path: Variable}, in walk

@@ -22,7 +22,9 @@ __all__ = ["sublayers", "attribute_variables", "tracked", "walk"]
 
 # Bookkeeping attributes of Layer that hold no state of the user's model.
 _SKIP = frozenset(["_own_weights", "_build_input_shape", "_output_shape",
-                   "_output_raw_shape", "input_spec", "_name", "_dtype"])
+                   "_output_raw_shape", "input_spec", "_name", "_dtype",
+                   "_callable_losses", "_call_losses", "_inbound_nodes", "_symbolic_shape",
+                   "_ends"])
 _CONTAINERS = (list, tuple, dict)
 # base_layer.py puts Layer here (it cannot be imported from this module: cycle).
 tracked_types = (Variable,)
