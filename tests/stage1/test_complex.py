@@ -125,6 +125,7 @@ def test_real_imag_conj_angle_abs_match_numpy(rng, dtype):
     np.testing.assert_array_equal(got.numpy(), np.conj(z))
 
 
+@pytest.mark.stage1_task6      # (imag and angle of a real tensor use zeros_like, where, fill)
 def test_real_imag_conj_angle_of_real_tensors():
     x = tf.constant([-2.0, 0.0, 3.0])
     assert tf.math.real(x) is x and tf.math.conj(x) is x
@@ -203,7 +204,8 @@ def test_sqrt_of_a_negative_complex_is_imaginary_not_nan():
     assert np.isnan(tf.sqrt(-4.0).numpy())
 
 
-def test_reductions_matmul_einsum_and_shapes(rng):
+@pytest.mark.stage1_task4
+def test_reductions_matmul_and_einsum(rng):
     a, b = _z(rng, (2, 3)), _z(rng, (3, 4))
     ta, tb = tf.constant(a), tf.constant(b)
     np.testing.assert_allclose(tf.reduce_sum(ta, axis=0).numpy(), a.sum(axis=0))
@@ -212,6 +214,12 @@ def test_reductions_matmul_einsum_and_shapes(rng):
     np.testing.assert_allclose(tf.matmul(ta, tb).numpy(), a @ b)
     np.testing.assert_allclose(tf.einsum("ij,jk->ik", ta, tb).numpy(), a @ b)
     np.testing.assert_allclose(tf.tensordot(ta, tb, 1).numpy(), a @ b)
+
+
+@pytest.mark.stage1_task5
+def test_shape_and_creation_ops_take_complex(rng):
+    a = _z(rng, (2, 3))
+    ta = tf.constant(a)
     np.testing.assert_array_equal(tf.reshape(ta, [3, 2]).numpy(), a.reshape(3, 2))
     np.testing.assert_array_equal(tf.concat([ta, ta], 0).numpy(), np.concatenate([a, a]))
     np.testing.assert_array_equal(ta[1, ::2].numpy(), a[1, ::2])
@@ -219,6 +227,7 @@ def test_reductions_matmul_einsum_and_shapes(rng):
     assert tf.ones_like(ta).dtype is tf.complex128
 
 
+@pytest.mark.stage1_task5
 def test_adjoint_and_conjugate_transpose_conjugate_complex_inputs(rng):
     a, b = _z(rng, (3, 2)), _z(rng, (3, 4))
     np.testing.assert_allclose(tf.matmul(a, b, adjoint_a=True).numpy(), a.conj().T @ b)
