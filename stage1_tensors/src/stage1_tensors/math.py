@@ -12,7 +12,7 @@ tf.Tensor(3, shape=(), dtype=int32)
 
 from .ops.binary_ops import *  # noqa: F401,F403
 from .ops.binary_ops import __all__ as _binary
-from .ops.complex_ops import *  # noqa: F401,F403
+from .ops.complex_ops import angle, conj, imag, real  # noqa: F401
 from .ops.complex_ops import __all__ as _complex
 from .ops.linalg_ops import *  # noqa: F401,F403
 from .ops.linalg_ops import __all__ as _linalg
@@ -27,8 +27,9 @@ from .ops.reduction_ops import count_nonzero  # noqa: F401
 from .ops.gather_ops import bincount, segment_sum  # noqa: F401
 from .ops.sort_ops import top_k  # noqa: F401  (also tf.nn.top_k)
 
-# Casts are not math in TensorFlow's namespace: tf.cast lives at the top only.
-_NOT_MATH = {"cast", "saturate_cast"}
+# Casts are not math in TensorFlow's namespace: tf.cast lives at the top only,
+# and so does tf.complex (TensorFlow 2 has no tf.math.complex).
+_NOT_MATH = {"cast", "saturate_cast", "complex"}
 
 __all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction) | set(_complex)
                   | {"where", "divide_no_nan", "count_nonzero", "bincount", "segment_sum",

@@ -108,15 +108,24 @@ def complex(real, imag, name=None):  # noqa: A001  (TensorFlow's name)
     """The complex numbers ``real + imag * 1j``, elementwise, with broadcasting.
 
     Both parts must have one dtype, float32 (giving complex64) or float64
-    (giving complex128).
+    (giving complex128); other dtypes are a ``TypeError``, as in TensorFlow.
 
     >>> import stage1_tensors as tf
     >>> tf.complex([1.0, 2.0], 3.0)
     tf.Tensor([1.+3.j 2.+3.j], shape=(2,), dtype=complex64)
     >>> tf.complex(tf.constant(1.0, tf.float64), tf.constant(-1.0, tf.float64)).dtype
     tf.complex128
+    >>> tf.complex(1, 2)
+    Traceback (most recent call last):
+    ...
+    TypeError: complex: real has dtype int32, which this op does not accept; valid dtypes are float32, float64
     """
-    return execute(Complex, (real, imag))
+    try:
+        return execute(Complex, (real, imag))
+    except InvalidArgumentError as error:
+        if "dtype" not in str(error):       # (a shape that does not broadcast, say)
+            raise
+        raise TypeError(str(error)) from None
 
 
 def real(input, name=None):  # noqa: A002  (TensorFlow's argument name)
