@@ -56,12 +56,19 @@ LogicalNot = _unary("LogicalNot", "logical_not", BOOL)
 
 Neg.kernel(lambda xp, x: xp.negative(x))
 Abs.kernel(lambda xp, x: xp.abs(x))
-Sign.kernel(lambda xp, x: xp.sign(x))
+Sign.kernel(lambda xp, x: _complex_sign(xp, x) if x.dtype.kind == "c" else xp.sign(x))
 Square.kernel(_quietly(lambda xp, x: xp.multiply(x, x)))
 # NumPy's round is TensorFlow's: halves go to the even neighbour (banker's
 # rounding), so 0.5 -> 0 and 1.5 -> 2. Integers are already round.
 Round.kernel(lambda xp, x: xp.round(x) if x.dtype in FLOATING else x)
 LogicalNot.kernel(lambda xp, x: xp.logical_not(x))
+
+def _complex_sign(xp, x):
+    # z / |z|, and 0 at 0 (written out: NumPy before 2.0 took the real part's sign).
+    size = xp.abs(x)
+    with np.errstate(all="ignore"):
+        return xp.where(size == 0, xp.zeros_like(x), x / size)
+
 
 # --- ops on floats (and complex numbers: these are analytic functions) ---------
 Sqrt = _unary("Sqrt", "sqrt", FLOAT_OR_COMPLEX)
