@@ -102,6 +102,10 @@ STAGE2 = (
     + under("contrib.eager", words("""Variable gradients_function value_and_gradients_function
                                       enable_eager_execution"""))
     + ["test.compute_gradient"]
+    # tf.Module and tf.name_scope (TensorFlow's guides build models on them).
+    + under("Module", words("""name name_scope variables trainable_variables
+                               non_trainable_variables submodules with_name_scope"""))
+    + ["name_scope"]
 )
 
 # --- Stage 3: layers and models ------------------------------------------------

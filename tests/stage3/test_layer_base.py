@@ -251,3 +251,18 @@ def test_gradients_reach_custom_layer_weights(layer_gradients):
 
     rng = np.random.default_rng(0)
     layer_gradients(Affine(dtype="float64"), rng.normal(size=(3, 4)))
+
+
+def test_a_layer_is_a_tf_module():
+    # Keras layers are tf.Modules: a tf.Module holding layers finds their variables,
+    # and a layer has a name_scope.
+    dense = tf.keras.layers.Layer(name="head")
+    dense.kernel = dense.add_weight("kernel", shape=[3, 2])
+    dense.bias = dense.add_weight("bias", shape=[2], initializer="zeros")
+    assert isinstance(dense, tf.Module)
+    holder = tf.Module(name="holder")
+    holder.head = dense
+    assert holder.submodules == (dense,)
+    assert set(id(v) for v in holder.variables) == {id(dense.kernel), id(dense.bias)}
+    with dense.name_scope:
+        assert tf.Variable(1.0, name="extra").name == "head/extra:0"

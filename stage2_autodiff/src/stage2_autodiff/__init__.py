@@ -10,7 +10,8 @@ and the gradient of every op:
 >>> print(tape.gradient(loss, w))
 tf.Tensor(6.0, shape=(), dtype=float32)
 
-Reading order: ``variables`` (mutable state), ``recording`` (how a tape sees the
+Reading order: ``variables`` (mutable state), ``module`` (containers of
+variables) and ``name_scopes``, ``recording`` (how a tape sees the
 dispatcher's ops), ``backprop`` (reverse accumulation), ``gradient_tape`` (the
 user's API), ``registry`` and ``gradients/`` (one gradient per op),
 ``custom_gradient``, ``function_gradients``, ``gradient_checker``.
@@ -23,6 +24,8 @@ from . import registry  # noqa: F401
 from .registry import (NotDifferentiable, RegisterGradient, no_gradient,  # noqa: F401
                        register_gradient)
 from .variables import Variable, variable_creator_scope  # noqa: F401
+from .name_scopes import name_scope  # noqa: F401
+from .module import Module  # noqa: F401
 from .gradient_tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .custom_gradient import custom_gradient, stop_gradient  # noqa: F401
 from .function_gradients import (gradients_function,  # noqa: F401

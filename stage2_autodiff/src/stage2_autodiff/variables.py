@@ -32,6 +32,7 @@ from stage1_tensors.ops.attrs import bool_attr
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor, TensorShape
 
+from .name_scopes import current_name_scope
 from .registry import no_gradient, register_gradient
 
 __all__ = ["Variable", "ReadVariableOp", "AssignVariableOp", "AssignAddVariableOp",
@@ -186,7 +187,7 @@ class Variable(Tensor, metaclass=_VariableMeta):
             raise TypeError("Variable: " + _reason(error)) from None
         if name is None:
             name = "Variable"
-        name = str(name)
+        name = current_name_scope() + str(name)      # inside tf.name_scope("s"): "s/..."
         self._name = name if ":" in name else name + ":0"
         self._trainable = bool_attr(trainable, "trainable", "Variable")
         if constraint is not None and not callable(constraint):

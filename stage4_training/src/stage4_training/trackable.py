@@ -32,7 +32,7 @@ optimizer (through ``slot_created``) say when.
 import collections
 import weakref
 
-from stage2_autodiff import Variable
+from stage2_autodiff import Module, Variable
 from stage3_layers.keras import base_layer
 from stage3_layers.keras.base_layer import Layer
 
@@ -53,15 +53,16 @@ order) and ``objects`` ({path: class name} of every other object passed on the w
 
 
 def is_trackable(value):
-    """Whether a checkpoint walks into ``value``: a Variable, a Layer, a list, tuple
-    or dict, or an object that names its children with ``_checkpoint_children``.
+    """Whether a checkpoint walks into ``value``: a Variable, a Module (layers are
+    modules), a list, tuple or dict, or an object that names its children with
+    ``_checkpoint_children``.
 
     >>> import stage4_training as tf
     >>> from stage4_training.trackable import is_trackable
     >>> is_trackable(tf.Variable(1.0)), is_trackable([]), is_trackable(tf.constant(1.0)), is_trackable(3)
     (True, True, False, False)
     """
-    return (type(value) in _CONTAINERS or isinstance(value, (Variable, Layer))
+    return (type(value) in _CONTAINERS or isinstance(value, (Variable, Module))
             or hasattr(type(value), "_checkpoint_children"))
 
 
@@ -90,6 +91,9 @@ def children(obj):
         own = vars(obj)
         named = list(zip(own.get("_own_weight_names", ()), own.get("_own_weights", ())))
         named += [(name, value) for name, value in own.items() if name not in _LAYER_BOOKKEEPING]
+    elif isinstance(obj, Module):       # a tf.Module: every attribute but its bookkeeping
+        named = [(name, value) for name, value in vars(obj).items()
+                 if name not in type(obj)._TF_MODULE_IGNORED_PROPERTIES and name != "_name"]
     else:
         named = [(name, value) for name, value in vars(obj).items() if not name.startswith("_")]
     return [(name, child) for name, child in named if is_trackable(child)]

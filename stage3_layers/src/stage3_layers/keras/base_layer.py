@@ -151,8 +151,12 @@ def _wants_training(layer):
     return cached
 
 
-class Layer:
+class Layer(tf.Module):
     """Base class of all layers: override ``build(input_shape)`` and ``call(inputs)``.
+
+    A layer is a ``tf.Module`` (``name``, ``name_scope``, ``variables``,
+    ``submodules``), with Keras's order of variables: its own weights as made,
+    then its sublayers' in the order they were assigned.
 
     ``trainable=False`` freezes the layer (its variables move to
     ``non_trainable_variables``); ``dtype`` is the layer's float dtype
