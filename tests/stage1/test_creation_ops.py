@@ -179,14 +179,11 @@ def test_bad_calls_raise_teaching_errors(name, call, words):
 
 
 def test_ops_without_inputs_create_on_the_default_backend(backend):
-    # Stage 5's device scopes push onto this stack; here a test does it by hand.
-    backends._default_stack.append(backend)
-    try:
+    # Stage 5's device scopes push a backend this way; here a test does it by hand.
+    with backends.default_backend_scope(backend):
         made = [tf.zeros([2]), tf.ones([2], tf.int32), tf.eye(2), tf.range(3), tf.range(1.5),
                 tf.random.normal([2]), tf.random.uniform([2]), tf.random.truncated_normal([3]),
                 tf.random.uniform([2], maxval=4, dtype=tf.int64)]
-    finally:
-        backends._default_stack.pop()
     for t in made:
         assert isinstance(t._value, backend.xp.ndarray), t
     np.testing.assert_array_equal(made[3].numpy(), [0, 1, 2])
@@ -200,3 +197,4 @@ def test_ops_without_inputs_create_on_the_default_backend(backend):
 def test_a_nested_list_is_no_shape(make):
     with pytest.raises(tf.errors.InvalidArgumentError, match="a shape must be a flat list"):
         make([[2], [3]])
+

@@ -1,4 +1,4 @@
-"""Task 6: the seeds' ``tf.function`` samples run with only the import line changed.
+"""Task 8: the seeds' ``tf.function`` samples run with only the import line changed.
 
 Seed 004 §"Using tf.function with Eager Execution" (``compute_sum``) and
 §"MNIST Classifier with Eager Execution" with its ``@tf.function train_step``.
@@ -11,7 +11,7 @@ import pytest
 
 import stage5_gpu as tf
 
-pytestmark = pytest.mark.stage5_task7
+pytestmark = pytest.mark.stage5_task8
 
 
 def test_seed004_compute_sum(capsys):

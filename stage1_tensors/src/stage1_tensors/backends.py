@@ -11,9 +11,13 @@ device type and which ``xp``?". CuPy is never imported unless a CuPy array shows
 'CPU'
 """
 
+import contextlib
+import threading
+
 import numpy as np
 
-__all__ = ["Backend", "backend_of", "default_backend", "cupy_backend", "NUMPY"]
+__all__ = ["Backend", "backend_of", "default_backend", "default_backend_scope",
+           "set_default_backend", "cupy_backend", "NUMPY"]
 
 
 class Backend:
@@ -93,9 +97,14 @@ def backend_of(value):
     return found
 
 
-# Ops with no tensor inputs (zeros, random.normal) run on the default backend.
-# Stage 5's device scopes push onto this stack.
-_default_stack = [NUMPY]
+# Ops with no tensor inputs (zeros, random.normal) run on the default backend:
+# the innermost one this thread pushed with ``default_backend_scope``, else the
+# process-wide one. Stage 5's device scopes push here. ``_scoped`` maps a thread
+# id to its pushed backends; it is empty (falsy) unless some thread is inside a
+# scope, so the dispatcher pays one test for the feature (``convert.op_inputs``).
+_scoped = {}
+_process_default = [NUMPY]
+_get_ident = threading.get_ident
 
 
 def default_backend():
@@ -105,4 +114,38 @@ def default_backend():
     >>> backends.default_backend().device_type
     'CPU'
     """
-    return _default_stack[-1]
+    stack = _scoped.get(_get_ident()) if _scoped else None
+    return (stack[-1] if stack else None) or _process_default[0]
+
+
+@contextlib.contextmanager
+def default_backend_scope(backend):
+    """Inside the block, this thread's ops without tensor inputs use ``backend``
+    (None: the process-wide default). Scopes nest; other threads are not affected.
+
+    >>> from stage1_tensors import backends
+    >>> with backends.default_backend_scope(backends.NUMPY):
+    ...     backends.default_backend() is backends.NUMPY
+    True
+    """
+    ident = _get_ident()
+    stack = _scoped.setdefault(ident, [])
+    stack.append(backend)
+    try:
+        yield backend
+    finally:
+        stack.pop()
+        if not stack and _scoped.get(ident) is stack:
+            del _scoped[ident]
+
+
+def set_default_backend(backend):
+    """Makes ``backend`` the process-wide default (where a thread outside any
+    scope creates new tensors); returns the previous one.
+
+    >>> from stage1_tensors import backends
+    >>> backends.set_default_backend(backends.NUMPY) is backends.NUMPY
+    True
+    """
+    previous, _process_default[0] = _process_default[0], backend
+    return previous

@@ -20,11 +20,11 @@ tf.int32
 import numpy as np
 
 from . import dtypes as _dtypes
-from .backends import _BY_TYPE, NUMPY, backend_of, default_backend
+from .backends import _BY_TYPE, _get_ident, _scoped, NUMPY, backend_of, default_backend
 from .errors import InvalidArgumentError
 from .tensor import Tensor
 
-__all__ = ["constant", "convert_to_tensor", "op_inputs", "to_array"]
+__all__ = ["constant", "convert_to_tensor", "op_inputs", "to_array", "set_placer"]
 
 _INT32 = np.iinfo(np.int32)
 
@@ -133,11 +133,44 @@ def _convert_group(items, where, fallback_backend=None):
     return values
 
 
+# The placement policy of a later stage (stage 5's devices), or None. Stage 1
+# alone runs an op where its inputs are and refuses inputs on different devices.
+_placer = None
+
+
+def set_placer(placer):
+    """Installs ``placer(op, backend, arrays) -> (backend, arrays)``, the policy
+    that decides where an op runs; returns the previous one (None: stage 1's).
+
+    It is called when an op's inputs are on different devices (instead of
+    refusing them), and for every op and every new constant (``op`` None) of a
+    thread inside a ``backends.default_backend_scope``. ``backend`` and
+    ``arrays`` are what stage 1 would use; the placer returns them, or copies.
+
+    >>> from stage1_tensors import convert
+    >>> convert.set_placer(None) is None
+    True
+    """
+    global _placer
+    previous, _placer = _placer, placer
+    return previous
+
+
+def _scope_placer():
+    """The placer, if this thread is inside a default-backend scope."""
+    if _placer is not None and _get_ident() in _scoped:
+        return _placer
+    return None
+
+
 def op_inputs(op, inputs):
     """Converts an op's inputs to arrays; returns ``(backend, arrays)``.
 
     Checks the op's dtype contract and that all inputs live on one device.
     """
+    if _scoped and _scope_placer() is not None:
+        backend, values = _op_inputs_checked(op, inputs)
+        return _placer(op, backend, values)
     # Fast paths for the common calls, one or two tensors of one dtype on one
     # device, or a tensor and a Python number (``1.0 - y``, ``x * 2``): this is
     # the per-op price of eager execution, so it stays short. Anything unusual
@@ -206,10 +239,10 @@ def _op_inputs_checked(op, inputs):
         for v in values:
             if v.dtype != dtype:
                 raise _dtype_mismatch(op, values)
-        _check_devices(op, values)
+        backend, values = _check_devices(op, values)
         if dtype not in op.dtypes:
             raise _dtype_not_allowed(op, op.inputs[0], dtype, op.dtypes)
-        return backend_of(first), values
+        return backend, values
     return _convert_per_input(op, items)
 
 
@@ -241,8 +274,7 @@ def _convert_per_input(op, items):
             raise _dtype_not_allowed(op, name, v.dtype, allowed)
     if not values:
         return default_backend(), values
-    _check_devices(op, values)
-    return backend_of(values[0]), values
+    return _check_devices(op, values)
 
 
 def _convert_each(op, items):
@@ -284,18 +316,33 @@ def _dtype_not_allowed(op, name, dtype, allowed):
 
 
 def _check_devices(op, values):
+    """``(backend, values)`` for inputs on one device; inputs on different
+    devices go to the placer (stage 5 copies them), or are refused."""
     # NumPy arrays all live on the one CPU: only other arrays need a closer look.
     for v in values:
         if _BY_TYPE.get(type(v)) is not NUMPY:
             break
     else:
-        return
+        return NUMPY, values
     devices = {backend_of(v).device_name(v) if backend_of(v) else type(v).__name__
                for v in values}
     if len(devices) > 1:
+        if _placer is not None:
+            return _placer(op, backend_of(values[0]), values)
         raise InvalidArgumentError(
             "%s: inputs are on different devices (%s); copy them to one device "
             "first" % (op.api_name, ", ".join(sorted(devices))), op=op.api_name)
+    return backend_of(values[0]), values
+
+
+def _new_constant(array):
+    """A constant's freshly converted array, on the device where this thread
+    creates new values (the default backend; a placer decides inside a scope)."""
+    placer = _scope_placer() if _scoped else None
+    if placer is not None:
+        return placer(None, default_backend(), [array])[1][0]
+    backend = default_backend()
+    return array if backend is NUMPY else backend.xp.asarray(array)
 
 
 def _dtype_arg(dtype, where):
@@ -338,7 +385,7 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         raise InvalidArgumentError(
             "convert_to_tensor: unsupported dtype %s; supported are %s"
             % (array.dtype, ", ".join(d.name for d in _dtypes.ALL)))
-    return Tensor(array)
+    return Tensor(_new_constant(array) if _BY_TYPE.get(type(array)) is NUMPY else array)
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -377,4 +424,6 @@ def constant(value, dtype=None, shape=None, name=None):
             raise InvalidArgumentError(
                 "constant: cannot give a value with %d elements the shape %s"
                 % (array.size, shape))
+    if not isinstance(value, Tensor) and _BY_TYPE.get(type(array)) is NUMPY:
+        array = _new_constant(array)
     return Tensor(array)

@@ -5,7 +5,9 @@ Everything of stage 4 (and so of stages 1-3) is here too. The new names:
 ``function``, ``TensorSpec`` (stage 4's), ``cond``, ``case``, ``while_loop``,
 ``py_function``, ``numpy_function``, ``print`` (``tf.print``),
 ``errors.OperatorNotAllowedInGraphError``, and ``distribute``'s strategies
-(``MultiWorkerMirroredStrategy`` over MPI, ``MirroredStrategy``).
+(``MultiWorkerMirroredStrategy`` over MPI, ``MirroredStrategy``); devices:
+``device`` scopes, ``Tensor.cpu()``/``gpu()``, ``config`` (device listings,
+soft placement, GPU memory), ``test.is_gpu_available``, ``contrib.eager.num_gpus``.
 
 >>> import stage5_gpu as tf
 >>> @tf.function
@@ -27,9 +29,11 @@ for _name in dir(_stage4):
     if not _name.startswith("_") and _name not in globals():
         globals()[_name] = getattr(_stage4, _name)
 del _name
-del errors, distribute, nn  # noqa: F821  (stage 5 grows its own modules of these, below)
+del errors, distribute, nn, contrib, test  # noqa: F821  (stage 5 grows its own, below)
 
 from . import distribute, errors, nn  # noqa: E402,F401
+from . import config, contrib, devices, test  # noqa: E402,F401
+from .devices import device  # noqa: E402,F401
 from .function import Function, function  # noqa: E402,F401
 from .control_flow import case, cond, while_loop  # noqa: E402,F401
 from .py_func import numpy_function, py_function  # noqa: E402,F401
