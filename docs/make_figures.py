@@ -1,16 +1,34 @@
 """Draws the figures of the docs that code can draw (``make figures``).
 
-Stage 5's graph pictures come from the graphs themselves (``display.to_svg``),
-so they always show what the code really does. Run after changing the tracer,
-the passes or the drawing, and commit the SVGs.
+Stage 2's pictures of a tape come from a real tape (``drawing.show_tape`` and
+``show_backward``), stage 5's graph pictures from the graphs themselves
+(``display.to_svg``), so they always show what the code really does. Run after
+changing the tape, the tracer, the passes or the drawing, and commit the SVGs.
 """
 
 import pathlib
 
 import stage5_gpu as tf
+from stage2_autodiff.drawing import show_backward, show_tape
 from stage5_gpu.display import to_svg
 
 HERE = pathlib.Path(__file__).parent
+
+
+def tape_figures():
+    """The stage-2 page's example, y = x * x + 2 * x at x = 3: what the tape
+    recorded, and what the backward walk passes along each arrow."""
+    x = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x + 2.0 * x
+    img = HERE / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    names = {"x": x, "y": y}
+    (img / "tape-forward.svg").write_text(
+        str(show_tape(tape, names, "y = x * x + 2 * x: what the tape recorded")) + "\n")
+    (img / "tape-backward.svg").write_text(
+        str(show_backward(tape, y, [x], names, "the backward walk: dy/dx = 2x + 2 = 8")) + "\n")
 
 
 def busy_figures():
@@ -28,5 +46,6 @@ def busy_figures():
 
 
 if __name__ == "__main__":
+    tape_figures()
     busy_figures()
     print("figures written under", HERE)

@@ -11,6 +11,8 @@ digraph "<lambda>" {
 True
 """
 
+from stage2_autodiff.drawing import dag_svg
+
 from .graph import _type_text
 
 __all__ = ["to_dot", "to_svg"]
@@ -74,7 +76,8 @@ def _layers(graph):
 
 def to_svg(graph, title=None):
     """The graph drawn as an SVG picture: one box per node, in rows from the
-    inputs down to the outputs, an arrow per Value read.
+    inputs down to the outputs, an arrow per Value read (stage 2's ``dag_svg``
+    draws it, as it draws tapes).
 
     >>> import stage5_gpu as tf
     >>> from stage5_gpu.display import to_svg
@@ -83,60 +86,15 @@ def to_svg(graph, title=None):
     >>> svg.startswith("<svg") and "Exp" in svg
     True
     """
-    from xml.sax.saxutils import escape
-    row = _layers(graph)
-    rows = {}
-    for node in graph.nodes:
-        rows.setdefault(row[id(node)], []).append(node)
-    box_w, box_h, gap_x, gap_y, pad = 150, 34, 24, 46, 16
-    top = pad + (24 if title else 0)
-    widest = max((len(r) for r in rows.values()), default=1)
-    width = pad * 2 + widest * box_w + (widest - 1) * gap_x + box_w // 2   # (room for bends)
-    height = top + pad + max(len(rows), 1) * (box_h + gap_y)
-    where = {}
-    for r, nodes in rows.items():
-        span = len(nodes) * box_w + (len(nodes) - 1) * gap_x
-        x0 = (width - span) / 2
-        for i, node in enumerate(nodes):
-            where[id(node)] = (x0 + i * (box_w + gap_x), top + r * (box_h + gap_y))
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-             'viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" '
-             'font-size="12">' % (width, height, width, height),
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-             'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-             '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
-    if title:
-        parts.append('<text x="%d" y="%d" font-weight="bold">%s</text>'
-                     % (pad, pad + 12, escape(title)))
-    for node in graph.nodes:
-        x, y = where[id(node)]
-        for v in node.inputs:
-            sx, sy = where[id(v.node)]
-            x1, y1, x2, y2 = sx + box_w / 2, sy + box_h, x + box_w / 2, y - 2
-            if row[id(node)] - row[id(v.node)] > 1:
-                # An arrow that skips rows bends out to the side, past the boxes.
-                side = max(x1, x2) + box_w * 0.7
-                curve = "C %.1f %.1f %.1f %.1f" % (side, y1 + gap_y, side, y2 - gap_y)
-            else:
-                curve = "C %.1f %.1f %.1f %.1f" % (x1, (y1 + y2) / 2, x2, (y1 + y2) / 2)
-            parts.append('<path d="M %.1f %.1f %s %.1f %.1f" fill="none" stroke="#555" '
-                         'marker-end="url(#arrow)"/>' % (x1, y1, curve, x2, y2))
     outputs = {v.id for v in graph.outputs}
+    boxes = []
     for node in graph.nodes:
-        x, y = where[id(node)]
         label = node.label
         if node.kind == "placeholder":
             label = "%s: %s" % (node.outputs[0].name, _type_text(node.outputs[0]))
         elif node.kind == "const":
             label = "Const %s" % _type_text(node.outputs[0])
-        is_output = any(v.id in outputs for v in node.outputs)
-        parts.append('<rect x="%.1f" y="%.1f" width="%d" height="%d" rx="8" fill="%s" '
-                     'stroke="%s" stroke-width="%s"/>' % (
-                         x, y, box_w, box_h, _FILL[node.kind],
-                         "#1b4f72" if is_output else "#888", "2.5" if is_output else "1"))
-        if len(label) > 22:
-            label = label[:21] + "\u2026"
-        parts.append('<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>'
-                     % (x + box_w / 2, y + box_h / 2 + 4, escape(label)))
-    parts.append("</svg>")
-    return "\n".join(parts)
+        boxes.append((id(node), label, _FILL[node.kind],
+                      any(v.id in outputs for v in node.outputs)))
+    edges = [(id(v.node), id(node), None) for node in graph.nodes for v in node.inputs]
+    return dag_svg(boxes, edges, title, rows=_layers(graph))
