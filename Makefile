@@ -19,7 +19,7 @@ STAGES := $(sort $(dir $(wildcard stage*/pyproject.toml)))
 # Their import packages, e.g. stage1_tensors/src/stage1_tensors, for the doctests.
 PACKAGES := $(foreach s,$(STAGES),$(s)src/$(notdir $(patsubst %/,%,$(s))))
 
-.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs figures bench venv tensorboard clean
+.PHONY: demo test unit doctest notebooks notebooks-execute docs-build docs figures bench venv lab tensorboard clean
 
 demo: $(STAMP)
 	$(PY) demo.py
@@ -72,6 +72,11 @@ bench: $(STAMP)
 	$(PY) bench/distribute.py --write
 
 venv: $(STAMP)
+
+# The walk-through notebooks in JupyterLab, on this checkout's .venv (its kernel
+# imports the stages as installed here).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter-lab --notebook-dir notebooks
 
 # The event files that tf.summary wrote under LOGDIR, shown by TensorBoard on
 # http://localhost:6006 (make tensorboard LOGDIR=/tmp/run1 for another folder).
