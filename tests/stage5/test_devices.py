@@ -252,7 +252,8 @@ def test_hiding_the_gpus_keeps_everything_on_the_cpu():
     ([], None, ValueError, "the CPU must stay visible"),
     ([tf.config.PhysicalDevice("/physical_device:GPU:9", "GPU")], "GPU", ValueError,
      "not a device of this machine"),
-    (tf.config.list_physical_devices("CPU"), "GPU", ValueError, "not of device_type"),
+    ([tf.config.PhysicalDevice("/physical_device:CPU:0", "CPU")], "GPU", ValueError,
+     "not of device_type"),
     (3, None, TypeError, "a PhysicalDevice or a list"),
     ([], 3, TypeError, "device_type must be a string"),
 ])

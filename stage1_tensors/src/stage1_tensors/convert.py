@@ -148,7 +148,8 @@ def set_placer(placer):
     ``arrays`` are what stage 1 would use; the placer returns them, or copies.
 
     >>> from stage1_tensors import convert
-    >>> convert.set_placer(None) is None
+    >>> previous = convert.set_placer(None)      # stage 1's own policy for now
+    >>> convert.set_placer(previous) is None     # and back to the one before
     True
     """
     global _placer
