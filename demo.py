@@ -4,7 +4,8 @@ A guided tour of the stages written so far, printed to the terminal: stage 1's
 tensors, stage 2's gradients, stage 3's layers, and stage 4's training: seed
 003's regression with an optimizer, then seed 004's MNIST classifier trained
 with fit() to over 97% test accuracy, with TensorBoard logs and a checkpoint
-restored into a fresh model. Each
+restored into a fresh model; stage 5's tf.function, and its devices with seed
+003's matmul benchmark on the CPU (and the GPU, if there is one). Each
 chapter is a function that prints what it does and shows the result, so the
 output reads top to bottom like a short lecture.
 """
@@ -321,6 +322,48 @@ def chapter_graphs(steps=200):
     print("  tf.function is %.1fx faster here" % (times["eager"] / times["tf.function"]))
 
 
+def chapter_devices(steps=200, budget_seconds=5.0):
+    import time
+
+    import stage5_gpu as tf5
+    title("13. Stage 5: devices (seed 003's matmul benchmark)")
+    tfe = tf5.contrib.eager
+    gpus = tf5.config.list_physical_devices("GPU")
+    say("""Every tensor lives on a device; tf.device picks where ops run. This
+        machine has %s, so new tensors go to %s."""
+        % ("%d GPU(s)" % len(gpus) if gpus else "no GPU (no CuPy with a CUDA device)",
+           tf5.zeros([1]).device))
+
+    def measure(x, steps):
+        # TensorFlow initializes a GPU the first time it's used, exclude from timing.
+        tf5.matmul(x, x)
+        start = time.time()
+        for i in range(steps):
+            x = tf5.matmul(x, x)
+            _ = x.numpy()  # Make sure to execute op and not just enqueue it
+        end = time.time()
+        return end - start
+
+    shape = (1000, 1000)
+    with np.errstate(over="ignore", invalid="ignore"):   # x**(2**steps) overflows, as in the seed
+        with tf5.device("/cpu:0"):
+            one = measure(tf5.random_normal(shape), 1)
+            cpu_steps = steps if one * steps <= budget_seconds else max(
+                5, int(budget_seconds / max(one, 1e-9)))
+            if cpu_steps < steps:
+                say("""(One product takes %.0f ms on this CPU, so the CPU runs %d
+                    products instead of the seed's %d, to stay near %.0f s.)"""
+                    % (one * 1e3, cpu_steps, steps, budget_seconds))
+            print("Time to multiply a {} matrix by itself {} times:".format(shape, cpu_steps))
+            print("CPU: {} secs".format(measure(tf5.random_normal(shape), cpu_steps)))
+        if tfe.num_gpus() > 0:
+            with tf5.device("/gpu:0"):
+                print("GPU: {} secs ({} times)".format(
+                    measure(tf5.random_normal(shape), steps), steps))
+        else:
+            print("GPU: not found")
+
+
 def tour(epochs=5, train_images=None):
     ns = {"tf": tf, "np": np}
     for chapter in (chapter_eager, chapter_seed, chapter_dtypes, chapter_broadcasting,
@@ -331,6 +374,7 @@ def tour(epochs=5, train_images=None):
     chapter_regression()
     chapter_mnist(epochs=epochs, train_images=train_images)
     chapter_graphs()
+    chapter_devices()
     print("\nNext: `make test` runs every test; `make docs` serves the course site;")
     print("`make tensorboard` shows the training curves written to logs/mnist.")
 
