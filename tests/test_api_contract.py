@@ -159,12 +159,19 @@ STAGE4 = (
                                         TensorBoard LambdaCallback CSVLogger"""))
 )
 
-# --- Stage 5: graphs (the GPU and distribute names join with their slices) ---------
+# --- Stage 5: graphs and devices (the GPU kernels and distribute names join with their slices)
 
 STAGE5 = (
     ["function", "Function", "TensorSpec", "errors.OperatorNotAllowedInGraphError",
      "cond", "case", "while_loop", "py_function", "numpy_function", "print"]
     + under("Function", words("get_concrete_function experimental_get_tracing_count"))
+    + ["device", "Tensor.gpu", "Tensor.cpu", "Tensor.device", "Variable.device",
+       "contrib.eager.num_gpus"]
+    + under("config", words("""list_physical_devices list_logical_devices set_visible_devices
+                               get_visible_devices set_soft_device_placement
+                               get_soft_device_placement PhysicalDevice LogicalDevice"""))
+    + under("config.experimental", words("get_memory_info reset_memory_stats"))
+    + under("test", words("is_gpu_available is_built_with_cuda gpu_device_name"))
 )
 
 NAMES = {"stage1_tensors": STAGE1, "stage2_autodiff": STAGE2, "stage3_layers": STAGE3,
@@ -197,7 +204,12 @@ SIGNATURES = {
                         "losses.sparse_softmax_cross_entropy": words("labels logits")},
     "stage5_gpu": {"function": words("func input_signature autograph jit_compile reduce_retracing"),
                    "Function.get_concrete_function": [],
-                   "TensorSpec": words("shape dtype name")},
+                   "TensorSpec": words("shape dtype name"),
+                   "device": words("device_name"),
+                   "Tensor.gpu": words("gpu_index"),
+                   "config.list_physical_devices": words("device_type"),
+                   "config.set_visible_devices": words("devices device_type"),
+                   "config.experimental.get_memory_info": words("device")},
 }
 
 # Where each stage's public functions and classes live: the package itself and
@@ -215,7 +227,7 @@ NAMESPACES = {
                         "keras.datasets.mnist", "losses", "data", "train", "summary",
                         "contrib.summary"],
 }
-NAMESPACES["stage5_gpu"] = NAMESPACES["stage4_training"] + []
+NAMESPACES["stage5_gpu"] = NAMESPACES["stage4_training"] + ["config", "config.experimental"]
 
 
 def lookup(root, path):
