@@ -361,6 +361,19 @@ def test_seed003_copy_sample_runs_on_the_cpu_part():
             x.gpu()
 
 
+def test_seed003_variables_are_objects_sample_frees_the_variable():
+    import gc
+    import weakref
+    tfe = tf.contrib.eager
+    with tf.device("gpu:0"):
+        v = tfe.Variable(tf.random_normal([1000, 1000]))
+        alive = weakref.ref(v)
+        assert v.device in tf.devices.available_devices()
+        v = None  # v no longer takes up GPU memory
+    gc.collect()
+    assert alive() is None
+
+
 # --- bad calls teach ----------------------------------------------------------------
 FUZZED = [
     (["device", "parse_device"], lambda a: tf.devices.parse_device(a)),
