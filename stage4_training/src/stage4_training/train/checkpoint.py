@@ -99,8 +99,12 @@ class Checkpoint:
         True
         """
         file_prefix = _path(file_prefix, "Checkpoint.write", "file_prefix")
-        strategy = distribute.get_strategy()
-        if strategy._is_chief:          # under tf.distribute, replica 0 alone writes
+        self._write_files(file_prefix)
+        distribute.get_strategy()._barrier()    # the other replicas wait until it is there
+        return file_prefix
+
+    def _write_files(self, file_prefix):
+        if distribute.get_strategy()._is_chief:  # under tf.distribute, replica 0 alone writes
             graph = trackable.object_graph(self)
             arrays = {key: np.asarray(variable) for key, variable in graph.variables.items()}
             try:
@@ -110,8 +114,6 @@ class Checkpoint:
                     "Checkpoint.write: cannot write the checkpoint %s: %s (the previous "
                     "checkpoint files are untouched)" % (file_prefix, error),
                     op="Checkpoint.write") from error
-        strategy._barrier()             # ... and the others wait until it is there
-        return file_prefix
 
     def save(self, file_prefix):
         """Saves as ``file_prefix-N``, N the new ``save_counter``, and records it as
@@ -128,9 +130,14 @@ class Checkpoint:
         """
         file_prefix = _path(file_prefix, "Checkpoint.save", "file_prefix")
         self.save_counter.assign_add(1)
-        path = self.write("%s-%d" % (file_prefix, int(self.save_counter)))
-        if distribute.get_strategy()._is_chief:
+        path = "%s-%d" % (file_prefix, int(self.save_counter))
+        self._write_files(path)
+        strategy = distribute.get_strategy()
+        if strategy._is_chief:
             checkpoint_format.write_state(os.path.dirname(path), path, [path])
+        # Under tf.distribute the others wait until the files *and* the record of
+        # the latest are written: when save returns, every replica can restore it.
+        strategy._barrier()
         return path
 
     # --- restoring ------------------------------------------------------------
@@ -408,7 +415,8 @@ class CheckpointManager:
         self._checkpoint.save_counter.assign_add(1)
         if checkpoint_number is None:
             checkpoint_number = self._checkpoint.save_counter
-        path = self._checkpoint.write("%s-%d" % (self._prefix, int(checkpoint_number)))
+        path = "%s-%d" % (self._prefix, int(checkpoint_number))
+        self._checkpoint._write_files(path)
         kept = [p for p in self._checkpoints if p != path] + [path]
         dropped = kept[:-self._max_to_keep] if self._max_to_keep else []
         kept = kept[len(dropped):]
@@ -418,6 +426,7 @@ class CheckpointManager:
             checkpoint_format.write_state(self._directory, path, kept)
             for old in dropped:
                 checkpoint_format.remove_checkpoint(old)
+        distribute.get_strategy()._barrier()    # (as in Checkpoint.save)
         return path
 
 
