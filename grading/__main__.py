@@ -4,6 +4,7 @@
     python -m grading exercises [--out exercises] [--stages 2 3]
     python -m grading proof [--stages 2]
     python -m grading tasks --stage 2        # the task table, as Markdown
+    python -m grading mutate --stage 2 [--task 3] [--sample 40]   # mutation scores
 """
 
 import argparse
@@ -31,6 +32,14 @@ def main(argv=None):
     p.add_argument("-v", "--verbose", action="store_true", help="list every failing test")
     t = commands.add_parser("tasks", help="print a stage's task table")
     t.add_argument("--stage", type=int, required=True)
+    m = commands.add_parser("mutate", help="how many mutants of each task's code its tests kill")
+    m.add_argument("--stage", type=int, required=True)
+    m.add_argument("--task", type=int, nargs="*")
+    m.add_argument("--sample", type=int, default=None, help="mutants per task, drawn at random")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--jobs", type=int, default=2)
+    m.add_argument("--timeout", type=int, default=300, help="seconds per mutant")
+    m.add_argument("--json", default=None, help="where to write every outcome")
     args = parser.parse_args(argv)
 
     if args.command == "grade":
@@ -56,6 +65,18 @@ def main(argv=None):
             print("PROBLEM: " + problem)
         print("build order holds" if not problems else "%d problem(s)" % len(problems))
         return 1 if problems else 0
+    if args.command == "mutate":
+        import dataclasses
+        import json
+        from .mutation import report, run
+        manifest = find(args.stage)
+        outcomes = run(manifest, set(args.task or []), args.sample, args.seed, args.timeout,
+                       args.jobs)
+        print(report(manifest, outcomes))
+        if args.json:
+            with open(args.json, "w") as file:
+                json.dump([dataclasses.asdict(o) for o in outcomes], file, indent=1)
+        return 0
     if args.command == "tasks":
         from .tables import task_table
         print(task_table(find(args.stage)))

@@ -136,3 +136,65 @@ def test_the_grader_stops_an_endless_loop_and_names_the_task(tmp_path):
 def test_the_grader_gives_full_marks_to_the_reference(tmp_path):
     data = grade(2, ROOT, timeout=300, tasks={1}, echo=lambda line: None)
     assert data["tasks"][0]["points"] == data["tasks"][0]["max_points"]
+
+
+# --- mutation testing (grading/mutation.py, grading/mutant_plugin.py) ------------------
+def test_mutations_are_listed_in_order_and_leave_messages_alone():
+    import ast
+    from grading.mutation import mutated_function, mutations
+    source = '''
+def clip(x, low, high):
+    """Docstring: 1 + 1 is not mutated."""
+    if not low <= high:
+        raise ValueError("low %d > high %d" % (low, high))
+    assert x is not None, "x + 1"
+    return min(max(x, low), high) * 1
+'''
+    fn = ast.parse(source).body[0]
+    described = [m.description for m in mutations(fn)]
+    assert described == ["drop not", "<= -> <", "return None", "* -> /", "1 -> 2"]
+    unparsed = [ast.unparse(mutated_function(fn, i)) for i in range(len(described))]
+    assert "if low <= high:" in unparsed[0]
+    assert "if not low < high:" in unparsed[1]
+    assert "return None" in unparsed[2]
+    assert "min(max(x, low), high) / 1" in unparsed[3]
+    assert "min(max(x, low), high) * 2" in unparsed[4]
+    assert ast.unparse(fn) == ast.unparse(ast.parse(source).body[0])   # the original kept
+
+
+def test_the_plugin_swaps_a_mutant_into_the_live_function(tmp_path, monkeypatch):
+    import sys
+    from grading import mutant_plugin
+    from grading.mutation import mutations
+    import ast
+    src = tmp_path / "src"
+    src.mkdir()
+    module_file = src / "mutdemo.py"
+    module_file.write_text('''
+def add(a, b):
+    return a + b
+
+
+class Base:
+    def size(self):
+        return 1
+
+
+class Child(Base):
+    def size(self):
+        return super().size() + 10
+''')
+    monkeypatch.syspath_prepend(str(src))
+    import mutdemo
+    try:
+        registered = {"add": mutdemo.add}            # a reference taken before the swap
+        tree = ast.parse(module_file.read_text())
+        plus = [m.index for m in mutations(tree.body[0]) if m.description == "+ -> -"][0]
+        mutant_plugin.apply({"path": str(module_file), "qualname": "add", "index": plus})
+        assert registered["add"](3, 1) == 2 and mutdemo.add is registered["add"]
+        child = tree.body[2].body[0]
+        ten = [m.index for m in mutations(child) if m.description == "10 -> 11"][0]
+        mutant_plugin.apply({"path": str(module_file), "qualname": "Child.size", "index": ten})
+        assert mutdemo.Child().size() == 12              # super() still works
+    finally:
+        sys.modules.pop("mutdemo", None)
