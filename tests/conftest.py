@@ -12,14 +12,19 @@ from stage1_tensors import backends
 
 @pytest.fixture(params=["numpy", pytest.param("cupy", marks=pytest.mark.gpu)])
 def backend(request):
-    """The ``Backend`` (NumPy or CuPy) to build test tensors on."""
+    """The ``Backend`` (NumPy or CuPy) to build test tensors on. While the test
+    runs, that backend is also where this thread's new tensors go: once stage 5
+    is imported on a GPU machine, new tensors would go to GPU:0 (as in
+    TensorFlow), and the NumPy case would not test the CPU."""
     if request.param == "numpy":
-        return backends.NUMPY
-    found = backends.cupy_backend()
-    if found is None:
-        pytest.skip("CuPy with a CUDA GPU is not available here; "
-                    "this op table runs on NumPy only")
-    return found
+        found = backends.NUMPY
+    else:
+        found = backends.cupy_backend()
+        if found is None:
+            pytest.skip("CuPy with a CUDA GPU is not available here; "
+                        "this op table runs on NumPy only")
+    with backends.default_backend_scope(found):
+        yield found
 
 
 @pytest.fixture
