@@ -164,3 +164,16 @@ def test_check_gradients_finds_a_wrong_gradient():
     check_gradients(lambda x: x * x, [[1.0, 2.0]], order=2)
     with pytest.raises(AssertionError, match="output 0, argument 0"):
         check_gradients(wrong_square, [[1.0, 2.0]])
+
+
+def test_custom_gradient_also_decorates_when_called_with_parentheses():
+    @tf.custom_gradient()
+    def doubled_gradient(x):
+        def grad_fn(upstream):
+            return upstream * 2.0
+        return tf.identity(x), grad_fn
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = doubled_gradient(x) * 5.0
+    assert float(y) == 15.0 and float(tape.gradient(y, x)) == 10.0

@@ -321,3 +321,13 @@ def test_an_unwatched_constant_input_of_a_recorded_op_gets_none_as_in_tensorflow
         out = c * v
     gc, gv = tape.gradient(out, [c, v])
     assert gc is None and float(gv) == 5.0
+
+
+def test_gradients_with_respect_to_an_intermediate_and_its_input_together():
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * 2.0
+        z = y * y
+    dz_dy, dz_dx = tape.gradient(z, [y, x])
+    assert float(dz_dy) == 12.0 and float(dz_dx) == 24.0      # 2y, then 2y * 2

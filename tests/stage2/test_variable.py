@@ -147,3 +147,12 @@ def test_a_callable_initial_value_runs_eagerly_even_while_redirected():
     with dispatch.redirect(lambda op, inputs, attrs: "recorded"):
         v = tf.Variable(lambda: tf.ones([2]) * 3.0)
     np.testing.assert_array_equal(v.numpy(), [3.0, 3.0])
+
+
+def test_the_assign_methods_return_the_updated_variable_so_calls_chain():
+    v = tf.Variable([1.0, 2.0])
+    np.testing.assert_allclose(v.assign([3.0, 4.0]).numpy(), [3.0, 4.0])
+    np.testing.assert_allclose(v.assign_add([1.0, 1.0]).numpy(), [4.0, 5.0])
+    np.testing.assert_allclose(v.assign_sub([0.5, 0.5]).numpy(), [3.5, 4.5])
+    v.assign_add([1.0, 1.0]).assign_sub([2.0, 2.0])
+    np.testing.assert_allclose(v.numpy(), [2.5, 3.5])
