@@ -233,3 +233,19 @@ def test_calling_with_the_wrong_inputs_says_what_the_model_expects():
         model([np.ones((1, 2), np.float32)] * 3)
     with pytest.raises(ValueError, match=r"expected shape=\(None, 3\), found shape=\(1, 4\)"):
         model([np.ones((1, 2), np.float32), np.ones((1, 4), np.float32)])
+
+
+def test_a_training_flag_given_at_construction_wins_over_the_models():
+    # Monte Carlo dropout: Dropout(...)(x, training=True) drops even in inference.
+    x = tf.keras.Input(shape=(200,))
+    model = tf.keras.Model(x, layers.Dropout(0.5)(x, training=True))
+    ones = np.ones((2, 200), np.float32)
+    assert np.any(model(ones, training=False).numpy() == 0)
+    assert np.any(model(ones).numpy() == 0)
+
+
+def test_a_functional_summary_is_98_characters_wide_as_in_keras():
+    x = tf.keras.Input(shape=(2,))
+    lines = []
+    tf.keras.Model(x, layers.Dense(1)(x)).summary(print_fn=lines.append)
+    assert {len(line) for line in lines if set(line) <= {"_", "="}} == {98}

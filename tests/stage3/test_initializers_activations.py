@@ -159,3 +159,10 @@ def test_activation_variants_and_lookup_errors():
         tf.keras.activations.get("rel")
     with pytest.raises(TypeError, match="must be a name"):
         tf.keras.activations.get(3)
+
+
+def test_glorot_of_a_vector_counts_its_length_as_both_fans():
+    # Keras: a 1-D weight of n values has fan_in = fan_out = n, so the limit is sqrt(6 / 2n).
+    values = tf.keras.initializers.GlorotUniform(seed=3)((20000,)).numpy()
+    limit = math.sqrt(6.0 / 40000)
+    assert np.abs(values).max() <= limit and np.abs(values).max() > 0.95 * limit

@@ -250,3 +250,17 @@ def test_time_distributed_errors_teach():
         L.TimeDistributed("dense")
     with pytest.raises(ValueError, match=r"time_distributed.*min_ndim=3.*\(batch, time, \.\.\.\)"):
         L.TimeDistributed(L.Dense(2))(tf.zeros([2, 3]))
+
+
+def test_prelu_shares_alpha_over_the_named_axes():
+    layer = tf.keras.layers.PReLU(shared_axes=[1, 2])
+    out = layer(tf.constant(-np.ones((2, 4, 5, 3), np.float32)))
+    assert tuple(layer.alpha.shape) == (1, 1, 3)
+    assert tuple(out.shape) == (2, 4, 5, 3)
+
+
+def test_merge_layers_broadcast_sizes_of_one_and_refuse_other_mismatches():
+    out = tf.keras.layers.Add()([tf.ones([2, 3]), tf.ones([2, 1])])
+    np.testing.assert_allclose(out.numpy(), np.full((2, 3), 2.0))
+    with pytest.raises(ValueError, match="same shape"):
+        tf.keras.layers.Add()([tf.ones([2, 3]), tf.ones([2, 2])])

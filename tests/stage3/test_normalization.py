@@ -108,3 +108,15 @@ def test_layer_norm_gradients(layer_gradients, rng):
     layer_gradients(tf.keras.layers.LayerNormalization(axis=[1, 2], center=False,
                                                        dtype="float64"),
                     rng.normal(size=(2, 2, 3)))
+
+
+def test_batch_norm_trains_gamma_and_beta_and_keeps_its_moving_statistics_aside():
+    layer = tf.keras.layers.BatchNormalization()
+    layer(tf.ones([4, 3]))
+    assert [v.name for v in layer.trainable_weights] == [
+        layer.gamma.name, layer.beta.name]
+    assert {v.name for v in layer.non_trainable_weights} == {
+        layer.moving_mean.name, layer.moving_variance.name}
+    first = list(layer.weights)
+    layer(tf.ones([4, 3]), training=True)          # built once: the same four variables
+    assert [id(v) for v in layer.weights] == [id(v) for v in first]
