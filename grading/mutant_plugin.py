@@ -69,4 +69,4 @@ def apply(spec):
 def pytest_configure(config):
     spec = json.loads(os.environ.get(ENV, '{"path": null}'))
     if spec.get("path"):
-        apply(spec)
+        apply(spec)         # (again, if sitecustomize did already: the same code)

@@ -13,8 +13,10 @@ wrong code as well.
 
 Each mutant runs in a fresh ``pytest`` (the task's marker, stopping at the first
 failure) with the plugin ``grading.mutant_plugin``, which swaps the mutated
-function's code into the imported module before the tests start; the files on
-disk are never changed, so the checkout stays as it is and several mutants run
+function's code into the imported module before the tests start (and so does
+every Python process the tests start, through ``mutant_site/sitecustomize.py``:
+the ``mpiexec`` children of the distribute tests too); the files on disk are
+never changed, so the checkout stays as it is and several mutants run
 side by side. (mutmut, the usual tool, mutates whole files and runs the whole
 suite from a copy of the tree; here only the functions a student writes are
 mutated, each against its own task's tests.) A mutant whose tests run past the
@@ -181,7 +183,11 @@ def _test_files(marker, root):
 
 
 def _run_one(task, files, spec, timeout, root):
-    env = dict(os.environ, **{ENV: json.dumps(spec), "PYTHONDONTWRITEBYTECODE": "1"})
+    # mutant_site/sitecustomize.py applies the mutant in every child Python too.
+    path = os.pathsep.join([str(pathlib.Path(__file__).parent / "mutant_site"), str(root),
+                            os.environ.get("PYTHONPATH", "")]).strip(os.pathsep)
+    env = dict(os.environ, **{ENV: json.dumps(spec), "PYTHONDONTWRITEBYTECODE": "1",
+                              "PYTHONPATH": path})
     command = [sys.executable, "-m", "pytest", *files, "-m", task.selection, "-x", "-q",
                "-p", "grading.mutant_plugin", "--no-header"]
     started = time.monotonic()
