@@ -110,7 +110,7 @@ def test_inside_a_strategy_variables_pass_through_variable_creator_scope():
 
 # --- two processes -----------------------------------------------------------------
 @needs_mpiexec
-@pytest.mark.parametrize("mode", ["fit", "loop"])
+@pytest.mark.parametrize("mode", ["fit", "loop", "function"])
 def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()

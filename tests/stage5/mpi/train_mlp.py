@@ -3,8 +3,10 @@
     python train_mlp.py OUT MODE            one process (the reference)
     mpiexec -n 2 python train_mlp.py OUT MODE
 
-MODE is ``fit`` (``model.fit`` under ``strategy.scope()``) or ``loop`` (a custom
-loop: ``experimental_distribute_dataset``, ``strategy.run``, ``apply_gradients``).
+MODE is ``fit`` (``model.fit`` under ``strategy.scope()``), ``loop`` (a custom
+loop: ``experimental_distribute_dataset``, ``strategy.run``, ``apply_gradients``)
+or ``function`` (the same loop with its step traced by ``tf.function``: the
+gradients' all-reduce becomes a node of the graph).
 Every rank seeds ``tf.random`` differently (rank 0 like the single process), so
 equal weights on every rank show that the variables were mirrored from rank 0.
 Writes ``OUT/rank<r>.npz`` (the weights) and ``OUT/rank<r>.json`` (losses, metrics).
@@ -64,6 +66,8 @@ def main(out, mode, distributed):
             optimizer.apply_gradients(zip(grads, net.trainable_variables))
             return loss
 
+        if mode == "function":
+            step = tf.function(step)
         for images, labels in strategy.experimental_distribute_dataset(dataset):
             per_replica = strategy.run(step, args=(images, labels))
             losses.append(float(strategy.reduce("SUM", per_replica, axis=None)))
