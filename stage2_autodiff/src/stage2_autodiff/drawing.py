@@ -5,8 +5,11 @@ a real tape as SVG with no tool at all (stage 5 draws its graphs the same way).
 then one box per recorded op, an arrow for each tensor an op read.
 ``show_backward(tape, target, sources)`` draws the same record upside down, as
 the backward walk visits it: the target first, with gradient 1, then each
-op with the gradient that reaches its output, down to the sources. In a
-notebook the returned object displays itself; ``str()`` of it is the SVG text.
+op with the gradient that reaches its output, down to the sources.
+``show_unbroadcast(grad, shapes)`` draws broadcasting in reverse: a gradient
+summed back to each input's shape. In a notebook the returned object displays
+itself; ``str()`` of it is the SVG text. The boxes, arrows and grids are stage
+1's (``stage1_tensors.drawing``).
 
 >>> import stage2_autodiff as tf
 >>> from stage2_autodiff.drawing import show_tape, show_backward
@@ -21,30 +24,17 @@ True
 True
 """
 
-from xml.sax.saxutils import escape
-
 import numpy as np
 
+from stage1_tensors import convert_to_tensor
+from stage1_tensors.drawing import (OP, TARGET, TENSOR, Picture, array_grid, array_panel,
+                                    arrow, box, document, text, text_width)
+
 from .backprop import zeros_for
+from .gradients._broadcast import broadcast_axes, unbroadcast
 from .registry import gradient_function
 
-__all__ = ["dag_svg", "show_tape", "show_backward", "Picture"]
-
-
-class Picture:
-    """SVG text that a notebook shows as a picture (``_repr_svg_``)."""
-
-    def __init__(self, svg):
-        self.svg = svg
-
-    def _repr_svg_(self):
-        return self.svg
-
-    def __str__(self):
-        return self.svg
-
-    def __repr__(self):
-        return "<Picture: %d bytes of SVG>" % len(self.svg)
+__all__ = ["dag_svg", "show_tape", "show_backward", "show_unbroadcast", "Picture"]
 
 
 def dag_svg(boxes, edges, title=None, rows=None):
@@ -83,46 +73,29 @@ def dag_svg(boxes, edges, title=None, rows=None):
         x0 = (width - span) / 2
         for i, key in enumerate(keys):
             where[key] = (x0 + i * (box_w + gap_x), top + r * (box_h + gap_y))
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-             'viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" '
-             'font-size="12">' % (width, height, width, height),
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-             'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-             '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
-    if title:
-        parts.append('<text x="%d" y="%d" font-weight="bold">%s</text>'
-                     % (pad, pad + 12, escape(title)))
+    parts = []
     for frm, to, label in edges:
         (sx, sy), (x, y) = where[frm], where[to]
         x1, y1, x2, y2 = sx + box_w / 2, sy + box_h, x + box_w / 2, y - 2
         if row[to] - row[frm] > 1:
             side = max(x1, x2) + box_w * 0.7
-            curve = "C %.1f %.1f %.1f %.1f" % (side, y1 + gap_y, side, y2 - gap_y)
+            bend = (side, y1 + gap_y, side, y2 - gap_y)
         else:
-            curve = "C %.1f %.1f %.1f %.1f" % (x1, (y1 + y2) / 2, x2, (y1 + y2) / 2)
-        parts.append('<path d="M %.1f %.1f %s %.1f %.1f" fill="none" stroke="#555" '
-                     'marker-end="url(#arrow)"/>' % (x1, y1, curve, x2, y2))
+            bend = (x1, (y1 + y2) / 2, x2, (y1 + y2) / 2)
+        parts.append(arrow(x1, y1, x2, y2, bend))
         if label:
-            parts.append('<text x="%.1f" y="%.1f" font-size="10" fill="#a04000">%s</text>'
-                         % ((x1 + x2) / 2 + 6, (y1 + y2) / 2 + 4, escape(label)))
+            parts.append(text((x1 + x2) / 2 + 6, (y1 + y2) / 2 + 4, label, size=10,
+                              fill="#a04000"))
     for key, label, fill, emphasised in boxes:
         x, y = where[key]
-        parts.append('<rect x="%.1f" y="%.1f" width="%d" height="%d" rx="8" fill="%s" '
-                     'stroke="%s" stroke-width="%s"/>' % (
-                         x, y, box_w, box_h, fill, "#1b4f72" if emphasised else "#888",
-                         "2.5" if emphasised else "1"))
+        parts.append(box(x, y, box_w, box_h, fill, emphasised))
         if len(label) > 22:
             label = label[:21] + "\u2026"
-        parts.append('<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>'
-                     % (x + box_w / 2, y + box_h / 2 + 4, escape(label)))
-    parts.append("</svg>")
-    return "\n".join(parts)
+        parts.append(text(x + box_w / 2, y + box_h / 2 + 4, label, anchor="middle"))
+    return document(width, height, parts, title)
 
 
 # --- pictures of a tape ------------------------------------------------------------
-_TENSOR, _OP, _TARGET = "#d6eaf8", "#d5f5e3", "#fdebd0"
-
-
 def _value_text(tensor):
     """A tensor in a few characters: its value if it is small, else its type."""
     value = np.asarray(tensor)
@@ -162,7 +135,7 @@ def show_tape(tape, names=None, title=None):
     sources, records = _record_graph(tape)
     producer = {}
     boxes = [("t%d" % id(s), "%s = %s" % (_label_of(s, names), _value_text(s)),
-              _TENSOR, False) for s in sources]
+              TENSOR, False) for s in sources]
     edges = []
     last = len(records) - 1
     for i, record in enumerate(records):
@@ -172,7 +145,7 @@ def show_tape(tape, names=None, title=None):
         for o in record.outputs:
             producer[id(o)] = key
         boxes.append((key, "%s → %s" % (record.type, _value_text(record.outputs[0])),
-                      _OP, i == last))
+                      OP, i == last))
     return Picture(dag_svg(boxes, edges, title or "the tape: %d recorded ops" % len(records)))
 
 
@@ -187,7 +160,7 @@ def show_backward(tape, target, sources, names=None, title=None):
     names = _names(names)
     records = list(tape._records)
     producer = {id(o): i for i, record in enumerate(records) for o in record.outputs}
-    boxes = [("target", "∂/∂%s = 1" % _label_of(target, names), _TARGET, True)]
+    boxes = [("target", "∂/∂%s = 1" % _label_of(target, names), TARGET, True)]
     edges = []
     if id(target) in producer:
         edges.append(("target", "op%d" % producer[id(target)], None))
@@ -207,7 +180,7 @@ def show_backward(tape, target, sources, names=None, title=None):
             contributions = [contributions] * len(record.inputs) if len(record.inputs) == 1 \
                 else [None] * len(record.inputs)
         boxes.append(("op%d" % i, "%s, grad in %s" % (record.type, _value_text(upstream[0])),
-                      _OP, False))
+                      OP, False))
         labels = {}                     # an input read twice (x * x): one arrow, "3 + 3"
         for x, g in zip(record.inputs, contributions):
             needed.add(id(x))
@@ -220,8 +193,79 @@ def show_backward(tape, target, sources, names=None, title=None):
                 edges.append(("op%d" % i, "source%d" % id(x), " + ".join(texts)))
     for s, g in zip(sources, tape.gradient(target, list(sources))):
         boxes.append(("source%d" % id(s), "∂/∂%s = %s" % (
-            _label_of(s, names), "None" if g is None else _value_text(g)), _TENSOR, True))
+            _label_of(s, names), "None" if g is None else _value_text(g)), TENSOR, True))
     return Picture(dag_svg(boxes, edges, title or "the backward walk"))
+
+
+# --- the reverse of broadcasting ----------------------------------------------------
+def show_unbroadcast(grad, shapes, names=None, title=None):
+    """Broadcasting in reverse, as the backward walk does it: ``grad``, the
+    gradient of a broadcast result, summed back to each input's shape by
+    ``unbroadcast`` (which every broadcasting op's gradient calls). An input
+    that was stretched along an axis used each of its values once per copy,
+    so its gradient adds up the copies. ``names`` label the inputs.
+
+    >>> import stage2_autodiff as tf
+    >>> from stage2_autodiff.drawing import show_unbroadcast
+    >>> g = tf.constant([[1., 2.], [3., 4.], [5., 6.]])
+    >>> svg = str(show_unbroadcast(g, [(3, 1), (2,)], names=["x", "y"]))
+    >>> ">3<" in svg and ">12<" in svg, "summed over axis 0" in svg    # 1 + 2; 2 + 4 + 6
+    (True, True)
+    """
+    grad = convert_to_tensor(grad)
+    shapes = [tuple(s) for s in shapes]
+    names = list(names or ["input %d" % (i + 1) for i in range(len(shapes))])
+    grad_shape = tuple(grad.shape.as_list())
+    for shape in shapes:
+        if len(shape) > len(grad_shape) or any(
+                d not in (1, g) for d, g in zip(shape[::-1], grad_shape[::-1])):
+            raise ValueError("show_unbroadcast: an input of shape %s cannot have been "
+                             "broadcast to the gradient's shape %s (compared from the last "
+                             "axis, each size must be equal or 1)" % (shape, grad_shape))
+    title = title or "unbroadcast: the %s gradient summed back to %s" % (
+        grad_shape, " and ".join(str(s) for s in shapes))
+    top = 16 + 24
+    left, left_w, left_h = array_panel(grad, 16, top, "gradient of the result  %s" % (
+        grad_shape,), "one value per element of the result", TARGET)
+    _, grid_w, grid_h = array_grid(grad, 0, 0)
+    start = (16 + (left_w + grid_w) / 2 + 2, top + 22 + grid_h / 2)
+    gap = 40 + max(text_width(_summed(grad_shape, s), 11) for s in shapes)
+    x, y, parts, widest = 16 + left_w + gap, top, list(left), 0
+    for name, shape in zip(names, shapes):
+        summed = unbroadcast(grad, shape)
+        panel, width, height = array_panel(
+            summed, x, y, "∂/∂%s  %s" % (name, shape), _first_sum(grad, shape, summed),
+            TARGET)
+        _, w, h = array_grid(summed, 0, 0)
+        end = (x + (width - w) / 2 - 4, y + 22 + h / 2)
+        middle = (start[0] + end[0]) / 2
+        parts += panel + [
+            arrow(*start, *end, bend=(middle, start[1], middle, end[1])),
+            text(end[0] - 4, end[1] - 6, _summed(grad_shape, shape), anchor="end",
+                 size=11, fill="#a04000")]
+        y, widest = y + height + 18, max(widest, width)
+    height = max(top + left_h, y - 18) + 16
+    width = max(x + widest, text_width(title, bold=True) + 16) + 16
+    return Picture(document(width, height, parts, title))
+
+
+def _first_sum(grad, shape, summed):
+    """``3 = 1 + 2``: the first value of ``summed`` and the copies it adds up."""
+    axes = broadcast_axes(tuple(grad.shape.as_list()), shape)
+    if not axes:
+        return "passed on as it is"
+    copies = np.asarray(grad)[tuple(slice(None) if a in axes else 0
+                                    for a in range(len(grad.shape)))].ravel().tolist()
+    terms = " + ".join("%.4g" % v for v in copies[:4]) + (" + …" if len(copies) > 4 else "")
+    return "%.4g = %s" % (np.asarray(summed).ravel()[0], terms)
+
+
+def _summed(grad_shape, shape):
+    axes = broadcast_axes(grad_shape, shape)
+    if not axes:
+        return "nothing to sum"
+    return "summed over axis %s" % ", ".join(str(a) for a in axes) if len(axes) == 1 \
+        else "summed over axes %s" % ", ".join(str(a) for a in axes)
 
 
 def _names(names):
