@@ -102,3 +102,13 @@ def test_pictures_are_the_same_bytes_every_time_and_have_a_title():
     draw = lambda: str(show_broadcast(tf.constant([[1.], [2.]]), tf.constant([1., 2., 3.])))
     assert draw() == draw()
     assert document(10, 10, [], "a & b").count("<title>a &amp; b</title>") == 1
+
+
+def test_bad_calls_fail_with_errors_that_say_what_to_pass():
+    with pytest.raises(ValueError, match="two labels"):
+        show_broadcast(1.0, 2.0, names="x")
+    with pytest.raises(TypeError, match="such as tf.multiply"):
+        show_dispatch(3)
+    with pytest.raises(ValueError, match="at least one column"):
+        flow_svg([])
+    assert cells(array_grid_svg(np.array(["a", "b"]))) == ["a", "b"]

@@ -38,3 +38,8 @@ def test_a_shape_that_was_not_broadcast_is_passed_on_and_a_wrong_one_refused():
     assert "nothing to sum" in svg and "summed over axes 0, 1" in svg
     with pytest.raises(ValueError, match="cannot have been broadcast"):
         show_unbroadcast(tf.ones([2, 3]), [(4,)])
+
+
+def test_shapes_must_be_lists_of_sizes():
+    with pytest.raises(TypeError, match="one shape per input"):
+        show_unbroadcast(tf.ones([2, 3]), [3])

@@ -37,3 +37,8 @@ def test_a_built_layer_is_refused_and_no_listener_is_left_behind():
     assert base_layer.weight_created_listeners == listeners
     with pytest.raises(ValueError, match="already built"):
         show_build(layer, tf.ones([1, 3]))
+
+
+def test_only_a_layer_can_be_drawn():
+    with pytest.raises(TypeError, match="Keras layer"):
+        show_build(3, tf.ones([1, 2]))

@@ -154,7 +154,9 @@ def _cell_text(v):
         return str(bool(v))
     if isinstance(v, (complex, np.complexfloating)):
         return "%.3g%+.3gj" % (v.real, v.imag)
-    return "%.4g" % v
+    if isinstance(v, (int, float, np.number)):
+        return "%.4g" % v
+    return str(v)                   # a string, an object: as Python prints it
 
 
 def _own_cell(index, own, shape):
@@ -257,6 +259,9 @@ def show_broadcast(x, y, names=("x", "y"), title=None):
     >>> ">32<" in svg, "read as (1, 3), stretched to (2, 3)" in svg
     (True, True)
     """
+    if isinstance(names, str) or len(names) != 2:
+        raise ValueError("show_broadcast: names are two labels, one per input, such as "
+                         "('x', 'y'); got %r" % (names,))
     x, y = convert_to_tensor(x), convert_to_tensor(y)
     total = add(x, y)           # shapes that do not broadcast fail here, with add's error
     shape = tuple(total.shape.as_list())
@@ -308,6 +313,10 @@ def flow_svg(columns, title=None):
     >>> svg.count("<rect"), svg.count("marker-end"), svg.count("dasharray")
     (2, 1, 1)
     """
+    if not columns or not all(any(steps) for _, steps in columns):
+        raise ValueError("flow_svg: give at least one column, each a (heading, steps) "
+                         "pair with at least one step (name, lines, fill); got %r"
+                         % (columns,))
     rows = max(len(steps) for _, steps in columns)
     heights = [max(10 + _LINE_H * (1 + len(steps[r][1])) if r < len(steps) and steps[r]
                    else 0 for _, steps in columns) for r in range(rows)]
@@ -412,6 +421,9 @@ def show_dispatch(fn, *args, title=None, **kwargs):
     >>> "y: 2.0 (a Python float) becomes an array float32 () = 2" in svg, "Mul" in svg
     (True, True)
     """
+    if not callable(fn):
+        raise TypeError("show_dispatch: the first argument is the function to call, such "
+                        "as tf.multiply, then its arguments; got %r" % (fn,))
     (op, raw, attrs, tensors, result), count = _record_one_op(fn, args, kwargs)
     raw = raw[0] if op.variadic else raw
     values = [np.asarray(t) for t in tensors]

@@ -213,7 +213,11 @@ def show_unbroadcast(grad, shapes, names=None, title=None):
     (True, True)
     """
     grad = convert_to_tensor(grad)
-    shapes = [tuple(s) for s in shapes]
+    try:
+        shapes = [tuple(int(d) for d in s) for s in shapes]
+    except TypeError:
+        raise TypeError("show_unbroadcast: shapes lists one shape per input, such as "
+                        "[(3, 1), (2,)]; got %r" % (shapes,)) from None
     names = list(names or ["input %d" % (i + 1) for i in range(len(shapes))])
     grad_shape = tuple(grad.shape.as_list())
     for shape in shapes:

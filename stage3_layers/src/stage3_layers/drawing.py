@@ -61,6 +61,9 @@ def show_build(layer, inputs, title=None):
     >>> "build((1, 5))" in svg, svg.count("ops: MatMul, BiasAdd")     # once per call
     (True, 2)
     """
+    if not isinstance(layer, base_layer.Layer):
+        raise TypeError("show_build draws a Keras layer's first two calls; got %r, pass a "
+                        "new layer such as tf.keras.layers.Dense(3)" % (layer,))
     if layer.built:
         raise ValueError("show_build draws a layer's first call, but layer %r is already "
                          "built; pass a new layer, e.g. tf.keras.layers.Dense(3)"
