@@ -331,3 +331,107 @@ def test_gradients_with_respect_to_an_intermediate_and_its_input_together():
         z = y * y
     dz_dy, dz_dx = tape.gradient(z, [y, x])
     assert float(dz_dy) == 12.0 and float(dz_dx) == 24.0      # 2y, then 2y * 2
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_stop_recording_pauses_and_reset_forgets_public_api():
+    x = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        with tape.stop_recording():
+            a = x * x
+        b = x * x
+    assert tape.gradient(a, x) is None
+    assert float(tape.gradient(b, x)) == 4.0
+    with pytest.raises(RuntimeError, match="not recording"):
+        with tape.stop_recording():
+            pass
+    with tf.GradientTape() as tape:         # reset, then record again: only the new record counts
+        tape.watch(x)
+        y = x * x
+        tape.reset()
+        tape.watch(x)
+        y = x * 3.0
+    assert float(tape.gradient(y, x)) == 3.0
+
+
+def test_a_persistent_tape_entered_again_goes_on_recording():
+    x = tf.constant(3.0)
+    tape = tf.GradientTape(persistent=True)
+    with tape:
+        tape.watch(x)
+        y = x * x
+    with tape:                              # as TensorFlow: the same tape, recording more
+        z = y * x
+    assert float(tape.gradient(z, x)) == pytest.approx(27.0)
+    assert float(tape.gradient(y, x)) == pytest.approx(6.0)
+
+
+def test_jacobian_of_a_broadcast_product():
+    x = tf.constant([1.0, 2.0])
+    c = tf.constant([[1.0], [2.0], [3.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, c])
+        y = c * x + x                       # y[i, j] = (c[i] + 1) * x[j]
+    jx, jc = tape.jacobian(y, [x, c])
+    assert jx.shape == (3, 2, 2) and jc.shape == (3, 2, 3, 1)
+    expected_x = np.einsum("i,jk->ijk", [2.0, 3.0, 4.0], np.eye(2))
+    np.testing.assert_allclose(jx.numpy(), expected_x)
+    expected_c = np.einsum("ik,j->ijk", np.eye(3), [1.0, 2.0])[..., None]
+    np.testing.assert_allclose(jc.numpy(), expected_c)
+    only = tape.jacobian(y, x)              # one source: one Jacobian, not a list
+    np.testing.assert_allclose(only.numpy(), expected_x)
+    other = tf.constant(5.0)
+    assert tape.jacobian(y, other) is None  # unconnected: None, or zeros if asked
+    zeros = tape.jacobian(y, other, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    np.testing.assert_array_equal(zeros.numpy(), np.zeros((3, 2)))
+
+
+def test_compute_gradient_with_its_default_step():
+    x = tf.constant([1.0, 2.0, 3.0])
+    theoretical, numerical = tf.test.compute_gradient(lambda a: a * a * a, [x])
+    assert isinstance(theoretical, tuple) and len(theoretical) == len(numerical) == 1
+    np.testing.assert_allclose(theoretical[0], np.diag([3.0, 12.0, 27.0]), rtol=1e-6)
+    # the default step (1e-3) leaves the central difference of x**3 off by delta**2
+    np.testing.assert_allclose(numerical[0], np.diag([3.0, 12.0, 27.0]), atol=0.05)
+    assert tf.test.max_error(theoretical, numerical) < 0.05
+
+
+def test_check_gradients_catches_a_wrong_gradient_at_either_order():
+    from stage2_autodiff.testing import check_gradients
+
+    def leaky(x):                           # a copy via NumPy hides x from the tape
+        return tf.constant(x.numpy()) * x
+
+    with pytest.raises(AssertionError):
+        check_gradients(leaky, [2.0])
+
+    def wrong_second(x):
+        # c equals x but the tape cannot see it: f is (x - c)**2, always 0, whose
+        # first derivative the tape gets right (2 * (x - c) is 0) but whose second
+        # derivative it takes as 2
+        c = tf.constant(x.numpy())
+        d = x + c * -1.0
+        return d * d
+
+    check_gradients(wrong_second, [2.0])            # first order: right
+    with pytest.raises(AssertionError):
+        check_gradients(wrong_second, [2.0], order=2)
+
+
+def test_tapes_that_stop_out_of_order_each_stop_once():
+    # Entered and exited by hand, a middle tape can stop while an inner one still
+    # records; entered again, it records each op once more (not twice).
+    x = tf.constant(2.0)
+    outer, middle, inner = (tf.GradientTape(persistent=True) for _ in range(3))
+    for tape in (outer, middle, inner):
+        tape.__enter__()
+        tape.watch(x)
+    middle.__exit__(None, None, None)
+    with middle:
+        y = x * x
+    inner.__exit__(None, None, None)
+    outer.__exit__(None, None, None)
+    for tape in (outer, middle, inner):
+        assert float(tape.gradient(y, x)) == 4.0
