@@ -151,3 +151,35 @@ def test_count_nonzero_has_no_gradient_as_in_tensorflow():
         tape.watch(x)
         n = tf.math.count_nonzero(x)
     assert tape.gradient(n, x) is None
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_floormod_gradient_for_the_divisor_where_the_quotient_is_not_zero():
+    # d(x mod y)/dy = -floor(x / y): here -2 and 2 (the first-order test's
+    # inputs have floor(x / y) = 0, which hides the sign)
+    x = tf.constant([3.5, -2.5], tf.float64)
+    y = tf.constant([1.3, 1.7], tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        z = tf.math.floormod(x, y)
+    gx, gy = tape.gradient(z, [x, y])
+    np.testing.assert_allclose(gx.numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(gy.numpy(), [-2.0, 2.0])
+    check_gradients(tf.math.floormod, [np.array([3.5, -2.5]), np.array([1.3, 1.7])])
+
+
+def test_complex_pow_gradient_for_the_exponent_is_zero_only_at_a_zero_base():
+    # As TensorFlow: for complex x, log(x) is taken as 0 only where x == 0 (x = 1
+    # and negative real parts are fine); the gradient is conj(dz/dx) * grad.
+    xs = np.array([0j, 1 + 0j, -1 + 1j, 2 + 0.5j])
+    ys = np.array([2 + 0j, 1.5 + 0.5j, 2 + 0j, 0.5 - 1j])
+    x, y = tf.constant(xs, tf.complex128), tf.constant(ys, tf.complex128)
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        z = tf.pow(x, y)
+    gx, gy = tape.gradient(z, [x, y])
+    safe = np.where(xs != 0, xs, 1.0)
+    expected_gy = np.where(xs != 0, np.conj(safe ** ys * np.log(safe)), 0.0)
+    np.testing.assert_allclose(gy.numpy(), expected_gy, atol=1e-12)
+    np.testing.assert_allclose(gx.numpy(), np.conj(ys * xs ** (ys - 1)), atol=1e-12)

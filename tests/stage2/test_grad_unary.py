@@ -112,3 +112,29 @@ def test_every_op_of_these_modules_has_a_gradient_decision():
     for op in vars(unary_ops).values():
         if isinstance(op, type(unary_ops.Neg)):
             assert op.name not in registry.ops_without_gradient_rule(), op.name
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+# (the test above needs task 4 for its second order; these are first order only)
+FIRST_ORDER = [s for s in SMOOTH if s[0] not in ("cast_f32_roundtrip", "clip_by_norm")]
+
+
+@pytest.mark.parametrize("name,fn,domain", FIRST_ORDER, ids=[s[0] for s in FIRST_ORDER])
+def test_first_order_matches_finite_differences(rng, name, fn, domain):
+    check_gradients(fn, [rng.uniform(*domain, size=(2, 3))], rtol=1e-4, atol=1e-6)
+
+
+def test_erf_gradient_is_two_over_root_pi_times_exp_of_minus_x_squared():
+    x = np.array([-1.5, 0.0, 0.5, 2.0])
+    g = gradient_at(tf.math.erf, x.astype(np.float32)).numpy()
+    np.testing.assert_allclose(g, 2.0 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-6)
+
+
+def test_cast_from_a_watched_integer_gives_none():
+    # As TensorFlow: integers carry no gradient, even when watched and cast to float.
+    i = tf.constant([1, 2])
+    with tf.GradientTape() as tape:
+        tape.watch(i)
+        y = tf.cast(i, tf.float32) * 2.0
+    assert tape.gradient(y, i) is None
