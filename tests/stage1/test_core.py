@@ -895,3 +895,41 @@ def test_item_assignment_is_refused_as_in_tensorflow():
 def test_as_dtype_of_none_is_refused():
     with pytest.raises(TypeError, match="as_dtype: cannot interpret None as a dtype"):
         tf.as_dtype(None)
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@task2
+def test_an_observer_sees_the_callers_tensors_and_constants_for_python_values():
+    log = []
+    x = tf.constant([1.0, 2.0])
+    with dispatch.observing(lambda op, inputs, attrs, outputs: log.append(inputs)):
+        y = x * x
+        tf.add(1.0, 2.0)
+    (xx, (a, b)) = log
+    assert type(xx) is tuple and xx[0] is x and xx[1] is x
+    # Python numbers show up as the constants the kernel saw, never as numbers
+    assert isinstance(a, Tensor) and isinstance(b, Tensor)
+    assert (float(a), float(b)) == (1.0, 2.0) and a.dtype is tf.float32
+    assert y.numpy().tolist() == [1.0, 4.0]
+
+
+@task2
+def test_an_observer_sees_a_variadic_ops_inputs_as_one_tuple_of_tensors(new_op):
+    op = new_op("total", inputs=("xs",), variadic=True)
+    op.kernel(lambda xp, *xs: sum(xs))
+    x, y = tf.constant(1.0), tf.constant(2.0)
+    seen = []
+    with dispatch.observing(lambda o, inputs, a, out: seen.append((inputs, out))):
+        result = dispatch.execute(op, ([x, y, 3.0],))
+    ((inputs, out),) = seen
+    assert float(result) == 6.0 and out is result
+    assert type(inputs) is tuple and len(inputs) == 3
+    assert inputs[0] is x and inputs[1] is y
+    assert isinstance(inputs[2], Tensor) and float(inputs[2]) == 3.0
+    seen.clear()
+    with dispatch.observing(lambda o, inputs, a, out: seen.append((inputs, out))):
+        dispatch.execute(op, ([x, y],))            # all Tensors: still one tuple
+    ((inputs, out),) = seen
+    assert type(inputs) is tuple and len(inputs) == 2
+    assert inputs[0] is x and inputs[1] is y
