@@ -933,3 +933,35 @@ def test_an_observer_sees_a_variadic_ops_inputs_as_one_tuple_of_tensors(new_op):
     ((inputs, out),) = seen
     assert type(inputs) is tuple and len(inputs) == 2
     assert inputs[0] is x and inputs[1] is y
+
+
+@task1
+@pytest.mark.parametrize("values, dtype", [
+    ([-2**31, 5], tf.int32), ([2**31 - 1, 0], tf.int32), ([[1], [-2**31]], tf.int32),
+    ([-2**31 - 1, 0], tf.int64), ([0, 2**31], tf.int64),
+])
+def test_lists_of_ints_are_int32_up_to_its_very_bounds(values, dtype):
+    t = tf.constant(values)
+    assert t.dtype is dtype
+    assert t.numpy().tolist() == values
+
+
+@task1
+def test_bool_and_len_of_constants():
+    assert bool(tf.constant(True)) is True and bool(tf.constant(False)) is False
+    assert bool(tf.constant(2.5)) is True and bool(tf.constant(0)) is False
+    assert bool(tf.constant([[1]])) is True             # one element is enough
+    assert len(tf.constant([[1, 2], [3, 4], [5, 6]])) == 3
+    assert len(tf.constant([7.0])) == 1 and len(tf.constant(np.zeros((0, 2)))) == 0
+    with pytest.raises(TypeError, match="0-d"):
+        len(tf.constant(1.0))
+
+
+@task1
+@pytest.mark.parametrize("make", [lambda: np.ones(2), lambda: [1.0, 2.0], lambda: 3],
+                         ids=["numpy", "list", "int"])
+def test_new_constants_go_to_the_default_device(backend, make):
+    # (on a GPU machine the CuPy case checks that a NumPy array is moved there too)
+    want = backend.device_type + ":0"
+    assert tf.convert_to_tensor(make()).device.endswith(want)
+    assert tf.constant(make()).device.endswith(want)
