@@ -198,3 +198,14 @@ def test_a_nested_list_is_no_shape(make):
     with pytest.raises(tf.errors.InvalidArgumentError, match="a shape must be a flat list"):
         make([[2], [3]])
 
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+@pytest.mark.parametrize("start,stop,num", [(-0.7, 0.2, 2), (0.3, 0.9, 2), (-0.7, 0.2, 5)])
+def test_linspace_ends_exactly_at_stop(dtype, start, stop, num):
+    # As TensorFlow: the last value is ``stop`` itself, not start + (num - 1) * step
+    got = tf.linspace(tf.constant(start, dtype), tf.constant(stop, dtype), num).numpy()
+    assert got[0] == dtype.as_numpy_dtype(start) and got[-1] == dtype.as_numpy_dtype(stop)
+    assert got.shape == (num,)

@@ -191,3 +191,13 @@ def test_generators_serve_each_array_module(backend, on):
     assert sorted(shuffled.numpy().tolist()) == [0, 1, 2, 3, 4]
     samples = tf.random.categorical(on(np.zeros((2, 3), np.float32)), 5)
     assert samples.device == shuffled.device and samples.shape == (2, 5)
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_categorical_follows_the_softmax_of_three_classes():
+    # (with two classes a wrong sign of the Gumbel noise gives the same odds)
+    p = np.array([0.1, 0.2, 0.7])
+    samples = tf.random.categorical(tf.constant([np.log(p)]), 20000).numpy()
+    frequencies = np.bincount(samples[0], minlength=3) / samples.size
+    np.testing.assert_allclose(frequencies, p, atol=0.015)
