@@ -166,3 +166,18 @@ def test_glorot_of_a_vector_counts_its_length_as_both_fans():
     values = tf.keras.initializers.GlorotUniform(seed=3)((20000,)).numpy()
     limit = math.sqrt(6.0 / 40000)
     assert np.abs(values).max() <= limit and np.abs(values).max() > 0.95 * limit
+
+
+def test_glorot_of_a_conv_kernel_counts_the_window_in_both_fans():
+    # (kh, kw, in, out) = (3, 3, 8, 32): fan_in = 9 * 8 = 72, fan_out = 9 * 32 = 288.
+    values = tf.keras.initializers.GlorotUniform(seed=5)((3, 3, 8, 32)).numpy()
+    limit = math.sqrt(6.0 / (72 + 288))
+    assert np.abs(values).max() <= limit and np.abs(values).max() > 0.95 * limit
+
+
+def test_variance_scaling_untruncated_normal_is_centred_with_the_asked_variance():
+    init = tf.keras.initializers.VarianceScaling(scale=2.0, mode="fan_in",
+                                                 distribution="untruncated_normal", seed=2)
+    values = init((400, 300)).numpy()
+    assert abs(values.mean()) < 0.003
+    assert abs(values.std() - math.sqrt(2.0 / 400)) < 0.002

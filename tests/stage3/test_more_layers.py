@@ -264,3 +264,9 @@ def test_merge_layers_broadcast_sizes_of_one_and_refuse_other_mismatches():
     np.testing.assert_allclose(out.numpy(), np.full((2, 3), 2.0))
     with pytest.raises(ValueError, match="same shape"):
         tf.keras.layers.Add()([tf.ones([2, 3]), tf.ones([2, 2])])
+
+
+def test_softmax_refuses_an_axis_equal_to_the_rank_naming_the_layer():
+    layer = tf.keras.layers.Softmax(axis=2, name="probs")
+    with pytest.raises(ValueError, match="'probs'.*out of range"):
+        layer(tf.ones([2, 3]))
