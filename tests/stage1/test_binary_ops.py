@@ -185,3 +185,12 @@ def test_divide_no_nan_refuses_integers_as_tensorflow_does():
 
 def test_divide_no_nan_is_only_in_tf_math():
     assert not hasattr(tf, "divide_no_nan")
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_integers_to_the_power_zero_and_up_are_fine():
+    got = tf.pow(tf.constant([2, 3, -4]), tf.constant([0, 2, 1]))
+    assert got.dtype is tf.int32
+    np.testing.assert_array_equal(got.numpy(), [1, 9, -4])
+    assert int(tf.pow(5, 0)) == 1

@@ -226,3 +226,23 @@ def test_float_value_questions(on, name, reference):
     np.testing.assert_array_equal(got.numpy(), reference(x))
     with pytest.raises(tf.errors.InvalidArgumentError, match=name + ": .*int32"):
         getattr(tf.math, name)([1])
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+def test_sigmoid_on_both_sides_of_zero(dtype):
+    x = np.array([-3.0, -0.5, 0.0, 0.25, 0.5, 0.9, 1.0, 3.0])
+    got = tf.sigmoid(tf.constant(x, dtype)).numpy()
+    np.testing.assert_allclose(got, 1.0 / (1.0 + np.exp(-x)), rtol=1e-6)
+
+
+def test_complex_casts_keep_the_imaginary_part_unless_the_target_is_real():
+    z = tf.constant([1 + 2j, -3.5 - 0.5j], tf.complex64)
+    np.testing.assert_array_equal(tf.cast(z, tf.complex128).numpy(), [1 + 2j, -3.5 - 0.5j])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # as TensorFlow: no warning, the real part
+        np.testing.assert_array_equal(tf.cast(z, tf.float32).numpy(), [1.0, -3.5])
+        np.testing.assert_array_equal(tf.cast(z, tf.int32).numpy(), [1, -3])
+    np.testing.assert_array_equal(tf.cast(tf.constant([1.5, -2.0]), tf.complex64).numpy(),
+                                  [1.5 + 0j, -2.0 + 0j])
