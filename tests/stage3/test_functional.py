@@ -249,3 +249,16 @@ def test_a_functional_summary_is_98_characters_wide_as_in_keras():
     lines = []
     tf.keras.Model(x, layers.Dense(1)(x)).summary(print_fn=lines.append)
     assert {len(line) for line in lines if set(line) <= {"_", "="}} == {98}
+
+
+def test_a_layer_that_cannot_run_on_the_examples_says_what_the_examples_stood_for():
+    # A layer that needs more columns than the stand-in for an unknown size (32):
+    # the error says which example shape stood for which symbolic one.
+    class NeedsWide(tf.keras.layers.Layer):
+        def call(self, x):
+            if x.shape[1] < 40:
+                raise ValueError("needs at least 40 columns")
+            return x
+    with pytest.raises(ValueError, match=r"needs at least 40 columns[\s\S]*stands for "
+                                         r"\(None, None\)"):
+        NeedsWide()(tf.keras.Input(shape=(None,)))

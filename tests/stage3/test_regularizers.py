@@ -457,3 +457,14 @@ def test_recurrent_layers_pass_options_to_the_cell_weights(make, rng):
     assert isinstance(layer.kernel_regularizer, R.L2)
     copy = L.deserialize(json.loads(json.dumps(L.serialize(layer))))
     assert copy.get_config() == layer.get_config()
+
+
+@pytest.mark.parametrize("rate", [1.0, 0.5])
+def test_min_max_norm_pulls_short_and_long_columns_into_the_range(rate):
+    # Column norms 0.1 (raised towards 0.5), 0.6 (inside: kept) and 3.0 (lowered to 1.0).
+    w = np.array([[0.1, 0.6, 3.0]], np.float32)
+    got = C.MinMaxNorm(min_value=0.5, max_value=1.0, rate=rate)(tf.constant(w)).numpy()
+    norms = np.abs(w)
+    desired = rate * np.clip(norms, 0.5, 1.0) + (1 - rate) * norms
+    np.testing.assert_allclose(got, w * desired / (EPSILON + norms), rtol=1e-5)
+    assert np.allclose(np.abs(got)[0, 1], 0.6, rtol=1e-5)
