@@ -300,3 +300,10 @@ def test_conv_layers_pass_regularizers_and_constraints_on_and_keep_them(rng, mak
     layer(rng.normal(size=shape).astype(np.float32))
     assert len(layer.losses) >= 1 and all(float(loss) > 0 for loss in layer.losses)
     assert_same_layer(make(), rng.normal(size=shape).astype(np.float32))
+
+
+def test_cropping_every_row_away_is_refused():
+    with pytest.raises(ValueError, match="removes every row or column"):
+        tf.keras.layers.Cropping2D(((2, 2), (0, 0)))(tf.ones([1, 4, 5, 1]))
+    assert tf.keras.layers.Cropping2D(((2, 1), (0, 0)))(tf.ones([1, 4, 5, 1])).shape == (
+        1, 1, 5, 1)

@@ -128,3 +128,14 @@ def test_bidirectional_errors_teach():
         L.Bidirectional(L.LSTM(2))(tf.zeros([2, 3]))
     with pytest.raises(ValueError, match=r"bidirectional.*even number of tensors\), got 1"):
         L.Bidirectional(L.LSTM(2))(tf.zeros([2, 3, 1]), initial_state=[tf.zeros([2, 2])])
+
+
+def test_bidirectional_sequences_with_states(rng):
+    # With return_sequences too: the sequence first, then each direction's states;
+    # the forward state is the last step's output, the backward one the first step's.
+    x = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    out, fh, fc, bh, bc = L.Bidirectional(L.LSTM(2, return_sequences=True,
+                                                 return_state=True))(x)
+    assert out.shape == (2, 4, 4) and fh.shape == bh.shape == (2, 2)
+    np.testing.assert_allclose(out.numpy()[:, -1, :2], fh.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(out.numpy()[:, 0, 2:], bh.numpy(), rtol=1e-6)
