@@ -26,6 +26,7 @@ class Pair:
 
 import ast
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -210,7 +211,9 @@ def write_exercises(root, out, manifests, stages):
             continue
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if (root / name).is_file():
+        if (root / name).is_symlink():          # docs/notebooks -> ../notebooks
+            target.symlink_to(os.readlink(root / name))
+        elif (root / name).is_file():
             shutil.copy2(root / name, target)
     summary = {}
     for manifest in manifests:

@@ -198,3 +198,12 @@ class Child(Base):
         assert mutdemo.Child().size() == 12              # super() still works
     finally:
         sys.modules.pop("mutdemo", None)
+
+
+def test_the_student_repo_keeps_the_docs_link_to_the_notebooks(tmp_path):
+    from grading.skeleton import write_exercises
+    out = tmp_path / "exercises"
+    summary = write_exercises(ROOT, out, [manifests.find(1)], {1})
+    assert summary[1][0] > 0                                   # stage 1 was blanked
+    link = out / "docs" / "notebooks"
+    assert link.is_symlink() and (link / "01_tensors.ipynb").is_file()
