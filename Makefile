@@ -43,6 +43,7 @@ notebooks-execute: $(STAMP)
 
 docs-build: $(STAMP)
 	$(PY) -m mkdocs build --strict --site-dir site
+	$(PY) docs/check_site.py site
 
 # The docs' figures that code draws (stage 5's graph pictures); commit the SVGs.
 figures: $(STAMP)
