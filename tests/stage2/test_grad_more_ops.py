@@ -247,3 +247,13 @@ def test_per_image_standardization_vs_finite_differences(rng):
     theoretical, numerical = tf.test.compute_gradient(
         lambda x: tf.image.per_image_standardization(x) ** 2, [x])
     assert tf.test.max_error(theoretical, numerical) < 2e-2
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_eigh_eigenvector_gradient_of_a_batch(rng):
+    # (the test above checks a batch through the eigenvalues only)
+    def projections(a):
+        e, v = tf.linalg.eigh(symmetric(a))
+        return tf.matmul(v * v[..., :1, :], v, transpose_b=True)
+    check_gradients(projections, [rng.normal(size=(2, 3, 3))])

@@ -89,3 +89,15 @@ def test_every_op_of_this_module_has_a_gradient_decision():
     for op in vars(reduction_ops).values():
         if isinstance(op, type(reduction_ops.Sum)):
             assert op.name not in registry.ops_without_gradient_rule(), op.name
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_reduce_prod_of_an_empty_tensor_has_an_empty_gradient():
+    # As TensorFlow: a gradient of x's (empty) shape, not None
+    x = tf.zeros([0, 3])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_prod(x, axis=0)           # [1, 1, 1]
+    g = tape.gradient(y, x)
+    assert g is not None and g.shape == (0, 3) and g.dtype == tf.float32
