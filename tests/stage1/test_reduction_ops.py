@@ -220,3 +220,24 @@ def test_count_nonzero_takes_an_output_dtype_and_is_only_in_tf_math():
     out = tf.math.count_nonzero([[0.0, 1.5], [2.0, 3.0]], dtype=tf.int32)
     assert out.dtype == tf.int32 and int(out) == 3
     assert not hasattr(tf, "count_nonzero")
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+def test_reduce_mean_of_one_element_and_of_none(dtype):
+    x = tf.constant([[2.5, -1.0, 4.0]], dtype)
+    np.testing.assert_array_equal(tf.reduce_mean(x, axis=0).numpy(), [2.5, -1.0, 4.0])
+    assert float(tf.reduce_mean(tf.constant([7.0], dtype))) == 7.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # as TensorFlow: nan, and no warning
+        empty = tf.reduce_mean(tf.constant(np.zeros((0, 3)), dtype), axis=0)
+        assert empty.shape == (3,) and empty.dtype == dtype
+        assert np.isnan(empty.numpy()).all()
+        assert np.isnan(float(tf.reduce_mean(tf.constant([], dtype))))
+
+
+def test_integer_reduce_mean_of_one_element():
+    np.testing.assert_array_equal(tf.reduce_mean(tf.constant([[3], [-5]]), axis=1).numpy(),
+                                  [3, -5])
+    assert int(tf.reduce_mean(tf.constant([9]))) == 9
