@@ -391,3 +391,25 @@ def test_reshape_and_broadcast_to_refuse_a_nested_shape():
         tf.reshape(tf.ones([6]), [[2], [3]])
     with pytest.raises(tf.errors.InvalidArgumentError, match="broadcast_to: a shape must be"):
         tf.broadcast_to(1.0, [[2], [3]])
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+def test_gather_with_batch_dims_of_an_empty_batch():
+    params = tf.constant(np.zeros((0, 5), np.float32))
+    indices = tf.constant(np.zeros((0, 3), np.int32))
+    got = tf.gather(params, indices, axis=1, batch_dims=1)
+    assert got.shape == (0, 3) and got.dtype == tf.float32
+    got = tf.gather(tf.constant(np.zeros((0, 4, 2))), tf.constant(np.zeros((0, 3), np.int32)),
+                    axis=1, batch_dims=1)
+    assert got.shape == (0, 3, 2)
+
+
+def test_gather_nd_with_empty_index_vectors_takes_all_of_params():
+    # indices of depth 0 (last dimension 0) each pick the whole of params, as in TF
+    params = np.array([[1, 2], [3, 4]], np.int32)
+    got = tf.gather_nd(params, np.zeros((3, 0), np.int32))
+    assert got.shape == (3, 2, 2) and got.dtype == tf.int32
+    np.testing.assert_array_equal(got.numpy(), np.broadcast_to(params, (3, 2, 2)))
+    got = tf.gather_nd(params, np.zeros((2, 1, 0), np.int64))
+    assert got.shape == (2, 1, 2, 2)

@@ -118,3 +118,18 @@ def test_bad_calls_teach(kind):
 @pytest.mark.parametrize("kind", ["add", "sub", "min", "max"])
 def test_arithmetic_kinds_refuse_bools(kind):
     assert_teaches(lambda: _TF[kind]([True, False], [[0]], [True]), ["bool"])
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@pytest.mark.parametrize("dtype", [tf.int8, tf.int32, tf.float32])
+def test_scatter_nd_with_empty_index_vectors_adds_every_update_to_the_whole(dtype):
+    # indices of depth 0 address the whole output, so all updates add up there
+    updates = tf.constant([[1, 2], [3, 4]], dtype)
+    got = tf.scatter_nd(np.zeros((2, 0), np.int32), updates, [2])
+    assert got.dtype == dtype                   # (the sum kept int8, not NumPy's int64)
+    np.testing.assert_array_equal(got.numpy(), [4, 6])
+    many = tf.constant(np.arange(12).reshape(2, 3, 2), dtype)
+    got = tf.scatter_nd(np.zeros((2, 3, 0), np.int32), many, [2])
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.numpy(), [30, 36])

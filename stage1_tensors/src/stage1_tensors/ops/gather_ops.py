@@ -193,7 +193,10 @@ def _scatter_nd(xp, indices, updates, shape):
     depth = indices.shape[-1]
     index = tuple(indices[..., k] for k in builtins.range(depth))
     if depth == 0:
-        return out + updates.sum(axis=tuple(builtins.range(indices.ndim - 1)))
+        # (each update adds to the whole output; summed in the updates' dtype, as
+        # NumPy would give int64 for int32 updates)
+        return out + updates.sum(axis=tuple(builtins.range(indices.ndim - 1)),
+                                 dtype=updates.dtype)
     scatter_add(xp, out, index, updates)
     return out
 
