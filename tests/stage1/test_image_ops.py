@@ -181,3 +181,24 @@ def test_per_image_standardization_needs_three_axes():
     with pytest.raises(ValueError, match="per_image_standardization: 'image' must have at "
                                          "least 3"):
         tf.image.per_image_standardization(np.zeros((2, 2)))
+
+
+# --- tests the mutation run asked for (each kills mutants that lived) ---------------
+
+@pytest.mark.parametrize("hw,size,expected", [((8, 2), (4, 4), (4, 1)), ((2, 8), (4, 4), (1, 4)),
+                                              ((6, 9), (4, 4), (3, 4))])
+def test_resize_preserving_the_aspect_ratio_can_give_a_side_of_one(hw, size, expected):
+    image = tf.constant(np.arange(hw[0] * hw[1], dtype=np.float32).reshape(hw + (1,)))
+    got = tf.image.resize(image, size, preserve_aspect_ratio=True)
+    assert got.shape == expected + (1,)
+
+
+def test_per_image_standardization_of_a_batch_floors_the_stddev_per_image():
+    # TF: (x - mean) / max(stddev, 1 / sqrt(pixels of one image)), image by image
+    images = np.zeros((2, 2, 2, 1), np.float32)
+    images[:, 0, 0, 0] = [0.01, 0.02]             # tiny spread: the floor 1/sqrt(4) applies
+    got = tf.image.per_image_standardization(tf.constant(images)).numpy()
+    for image, out in zip(images, got):
+        floor = 1.0 / math.sqrt(image.size)
+        expected = (image - image.mean()) / max(image.std(), floor)
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-7)
