@@ -31,9 +31,10 @@ import numpy as np
 
 from stage1_tensors.backends import backend_of
 from stage1_tensors.convert import convert_to_tensor
-from stage1_tensors.dispatch import wrap
+from stage1_tensors.dispatch import active_redirects, wrap
 from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.ops.binary_ops import add
+from stage1_tensors.ops.creation_ops import zeros_like
 from stage1_tensors.ops.reduction_ops import add_n
 from stage1_tensors.tensor import Tensor
 
@@ -44,6 +45,10 @@ __all__ = ["reverse_accumulate", "zeros_for", "ones_for"]
 
 def zeros_for(t):
     """A constant Tensor of zeros with ``t``'s shape, dtype and device."""
+    if active_redirects():
+        # Being traced (stage 5): ``t``'s value is an example, and the zeros must
+        # take the shape ``t`` has when the graph runs, so they are an op.
+        return zeros_like(t)
     value = t._value
     if isinstance(value, (np.ndarray, np.generic)):
         return wrap(np.zeros(value.shape, value.dtype))

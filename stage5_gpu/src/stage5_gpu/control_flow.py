@@ -190,6 +190,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     ``body`` as often as the values say. Each loop variable keeps its dtype and
     shape (give ``shape_invariants``, with ``None`` dimensions, to let a shape
     change). ``maximum_iterations`` stops the loop after that many iterations.
+    Gradients flow through it: the traced loop keeps each iteration's inputs,
+    and its gradient is a loop over them in reverse (``_loop_backward``).
 
     >>> import stage5_gpu as tf
     >>> i, s = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i),
@@ -207,7 +209,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         maximum_iterations = convert_to_tensor(maximum_iterations)
     if current_tracer() is None:        # eager: a Python loop
         return _eager_loop(cond, body, structure, flat, maximum_iterations)
-    return _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations)
+    return _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations,
+                       back_prop)
 
 
 def _call(fn, structure, flat):
@@ -254,7 +257,8 @@ def _check_loop_vars(before, after, invariants):
                 % (i, allowed, b_shape))
 
 
-def _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations):
+def _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations,
+                back_prop=True):
     from .function import trace_subfunction
     invariants = None
     if shape_invariants is not None:
@@ -281,34 +285,106 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
     cond_feed = [index[id(t)] for t in cond_caps]
     body_feed = [index[id(t)] for t in body_caps]
     limit = [] if maximum_iterations is None else [maximum_iterations]
-    op = _dispatch_op("While", n + len(limit) + len(inputs) + len(variables), n)
+    # For gradients the loop also returns its iteration count and, per loop
+    # variable, the stack of the values it entered each iteration with (TF keeps
+    # the same "accumulators"): the backward loop walks them in reverse. A loop
+    # whose shapes may change (shape_invariants) cannot stack them.
+    keep_history = back_prop and invariants is None
+    n_extra = 1 + n if keep_history else 0
+    op = _dispatch_op("While", n + len(limit) + len(inputs) + len(variables), n + n_extra)
 
     @op.kernel
     def _while(xp, *values):
         state = list(values[:n])
         extra = values[n + len(limit):]
         most = int(values[n]) if limit else None
-        count = 0
-        while most is None or count < most:
+        history = []
+        while most is None or len(history) < most:
             if not cond_cf._schedule.run(state + [extra[i] for i in cond_feed])[0]:
                 break
+            history.append(state)
             state = body_cf._schedule.run(state + [extra[i] for i in body_feed])
-            count += 1
-        return state
+        if not keep_history:
+            return state
+        # The stacks keep at least one row (the final values when the loop never
+        # ran), so the backward loop's body can always be traced on them; the
+        # count says how many rows are real.
+        stacks = [xp.stack([h[i] for h in history] or [state[i]]) for i in range(n)]
+        return state + [xp.asarray(len(history), dtype=xp.int32)] + stacks
 
-    def _no_gradient(record, *grads):
-        raise NotImplementedError(
-            "while_loop: gradients through a tf.while_loop in a traced function are not "
-            "implemented yet. A Python loop over a fixed range (for i in range(n)) unrolls "
-            "into the graph and has gradients; so does while_loop run eagerly")
-    register_gradient(op.name, _no_gradient)
+    def _while_gradient(record, *grads):
+        if not keep_history:
+            raise NotImplementedError(
+                "while_loop: gradients through a traced tf.while_loop whose loop variables "
+                "may change shape (shape_invariants) are not implemented, nor with "
+                "back_prop=False; keep the shapes fixed, or unroll a Python loop over a "
+                "fixed range")
+        outer = list(record.inputs)
+        captured = outer[n + len(limit):n + len(limit) + len(inputs)]
+        return _loop_backward(body_cf, body_feed, captured, variables, n, len(limit),
+                              record.outputs[n], record.outputs[n + 1:], grads[:n],
+                              grads[n + 1:])
+    register_gradient(op.name, _while_gradient)
     tracer = current_tracer()
     # Example results: the loop variables' own examples (their dtypes and, unless
-    # shape_invariants relax them, shapes are the loop's results').
-    outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {},
-                         given=[x._value for x in flat])
+    # shape_invariants relax them, shapes are the loop's results'); for the
+    # history, one iteration's worth.
+    given = [x._value for x in flat]
+    if keep_history:
+        given += [np.asarray(1, np.int32)] + [np.stack([x._value]) for x in flat]
+    outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {}, given=given)
     outs = outs if isinstance(outs, list) else [outs]
-    return nest.pack_sequence_as(structure, outs)
+    return nest.pack_sequence_as(structure, outs[:n])
+
+
+def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, history,
+                   upstream, history_grads):
+    """The gradient of a ``While`` node: a loop that runs the body's backward
+    function over the iterations in reverse order.
+
+    Iteration ``k`` took the loop variables from ``history[.][k]`` to the next
+    values; given the gradient of those next values, the body's backward
+    function gives the gradient of ``history[.][k]`` (carried on to iteration
+    ``k - 1``), of the tensors the body captured and of the variables it read
+    (both summed over the iterations). Where something used the history itself
+    (a second-order gradient does), its gradient joins the row it belongs to.
+    """
+    from stage1_tensors import gather, maximum, zeros_like
+    from .function import Function, _backward_of
+    if body_cf._backward is None:
+        body_cf._backward = Function(_backward_of(body_cf), name=body_cf.name + "_backward")
+    body_captures = [captured[i] for i in body_feed]
+    body_vars = body_cf.variables
+
+    def floating(x):
+        return x.dtype.is_floating
+
+    def step(k, carried, cap_sums, var_sums):
+        row = maximum(k, 0)     # k >= 0 whenever this runs; max keeps tracing safe
+        state_k = [gather(h, row) for h in history]
+        got = body_cf._backward(state_k + body_captures, list(carried))
+        got = [zeros_like(x) if g is None else g
+               for g, x in zip(got, state_k + body_captures + list(body_vars))]
+        # An int loop variable has no gradient; it carries zeros of its dtype.
+        carried = [g + gather(gh, row) if floating(x) else c
+                   for g, gh, x, c in zip(got[:n], history_grads, state_k, carried)]
+        cap_sums = [s + g for s, g in zip(cap_sums, got[n:n + len(body_captures)])]
+        var_sums = [s + g for s, g in zip(var_sums, got[n + len(body_captures):])]
+        return k - 1, carried, cap_sums, var_sums
+
+    start = (count - 1, list(upstream), [zeros_like(c) for c in body_captures],
+             [zeros_like(v) for v in body_vars])
+    _, carried, cap_sums, var_sums = while_loop(
+        lambda k, *rest: k >= 0, step, start)
+    # One gradient per input of the While node: loop variables, the limit,
+    # the captured tensors (cond's captures get none), the variables.
+    by_capture = [None] * len(captured)
+    for i, g in zip(body_feed, cap_sums):
+        by_capture[i] = g if floating(captured[i]) else None
+    grads_by_var = {id(v): g for v, g in zip(body_vars, var_sums)}
+    loop_grads = [g if floating(h) else None for g, h in zip(carried, history)]
+    return tuple(loop_grads + [None] * n_limit + by_capture +
+                 [grads_by_var.get(id(v)) for v in variables])
 
 
 def _is_shape(x):
