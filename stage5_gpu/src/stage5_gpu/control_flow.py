@@ -114,15 +114,11 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
         return branch._schedule.run([values[i] for i in feed])
 
     def _if_gradient(record, *grads):
-        from .function import Function
         outer = list(record.inputs[1:1 + len(inputs)])
 
         def branch_grad(cf, feed):
             def run():
-                if cf._backward is None:
-                    from .function import _backward_of
-                    cf._backward = Function(_backward_of(cf), name=cf.name + "_backward")
-                got = cf._backward([outer[i] for i in feed], list(grads))
+                got = cf._backward_function()([outer[i] for i in feed], list(grads))
                 by_input = [None] * len(inputs)
                 for i, g in zip(feed, got[:len(feed)]):
                     by_input[i] = g
@@ -350,9 +346,7 @@ def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, h
     (a second-order gradient does), its gradient joins the row it belongs to.
     """
     from stage1_tensors import gather, maximum, zeros_like
-    from .function import Function, _backward_of
-    if body_cf._backward is None:
-        body_cf._backward = Function(_backward_of(body_cf), name=body_cf.name + "_backward")
+    body_backward = body_cf._backward_function()
     body_captures = [captured[i] for i in body_feed]
     body_vars = body_cf.variables
 
@@ -362,7 +356,7 @@ def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, h
     def step(k, carried, cap_sums, var_sums):
         row = maximum(k, 0)     # k >= 0 whenever this runs; max keeps tracing safe
         state_k = [gather(h, row) for h in history]
-        got = body_cf._backward(state_k + body_captures, list(carried))
+        got = body_backward(state_k + body_captures, list(carried))
         got = [zeros_like(x) if g is None else g
                for g, x in zip(got, state_k + body_captures + list(body_vars))]
         # An int loop variable has no gradient; it carries zeros of its dtype.

@@ -203,10 +203,17 @@ class ConcreteFunction:
     def _gradient(self, op, grads):
         """The gradient of the call op: the backward function on the call's inputs
         and the gradients of its outputs."""
+        n = len(self.graph.inputs)
+        return tuple(self._backward_function()(list(op.inputs[:n]), list(grads)))
+
+    def _backward_function(self):
+        """The traced function giving this one's gradients: called with the
+        inputs and the outputs' gradients, it returns the gradients of the
+        inputs, then of the variables. Made on first use (``cond`` and
+        ``while_loop`` call their branches' and bodies' too)."""
         if self._backward is None:
             self._backward = Function(_backward_of(self), name=self.name + "_backward")
-        n = len(self.graph.inputs)
-        return tuple(self._backward(list(op.inputs[:n]), list(grads)))
+        return self._backward
 
 
 def _backward_of(concrete):
