@@ -7,6 +7,7 @@ The multi-process tests launch ``mpiexec -n 2`` on the helper script
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -28,11 +29,37 @@ needs_mpiexec = pytest.mark.skipif(not os.path.exists(MPIEXEC),
                                    reason="mpiexec not installed (pip install mpich mpi4py)")
 
 
-def launch(args, ranks, timeout=120):
-    command = ([MPIEXEC, "-n", str(ranks)] if ranks else []) + [sys.executable] + args
+def launch(args, ranks, timeout=120, options=()):
+    """Runs ``python args`` under ``mpiexec -n ranks options`` (``ranks=0``: no
+    mpiexec); the result and the seconds it took. A run past ``timeout`` is
+    stopped, every rank with it, and the test fails: nothing is left running."""
+    command = (([MPIEXEC] + list(options) + ["-n", str(ranks)] if ranks else [])
+               + [sys.executable] + args)
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=ENV)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=ENV, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stdout, stderr = stop(process)
+        pytest.fail("%s ran past %d s (a hang?); stopped it.\nstdout:\n%s\nstderr:\n%s"
+                    % (" ".join(command), timeout, stdout, stderr))
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     return result, time.monotonic() - started
+
+
+def stop(process):
+    """Stops mpiexec and its ranks (each rank is a session of its own, so killing
+    mpiexec's group would leave them running): mpiexec passes a first Ctrl-C on
+    to the ranks and kills them at a second one."""
+    for _ in range(2):
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+    os.killpg(process.pid, signal.SIGKILL)
+    return process.communicate()
 
 
 def results(folder, rank):
@@ -96,6 +123,53 @@ def test_without_mpi4py_the_error_says_what_to_install(monkeypatch):
         tf.distribute.MultiWorkerMirroredStrategy()
 
 
+def test_communication_options_set_the_timeout_and_the_bucket_size():
+    default = tf.distribute.MultiWorkerMirroredStrategy()
+    assert default.timeout_seconds == tf.distribute.DEFAULT_TIMEOUT_SECONDS == 300.0
+    options = tf.distribute.experimental.CommunicationOptions(bytes_per_pack=1024,
+                                                              timeout_seconds=2.5)
+    strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+    assert strategy.timeout_seconds == 2.5 and strategy._bucket_bytes == 1024
+    forever = tf.distribute.experimental.CommunicationOptions(timeout_seconds=0)
+    assert tf.distribute.MultiWorkerMirroredStrategy(
+        communication_options=forever).timeout_seconds == 0
+    for bad in ({"timeout_seconds": -1}, {"timeout_seconds": float("nan")},
+                {"bytes_per_pack": -1}):
+        with pytest.raises(ValueError, match="CommunicationOptions"):
+            tf.distribute.experimental.CommunicationOptions(**bad)
+
+
+def test_buckets_hold_one_dtype_up_to_the_bucket_size():
+    from stage5_gpu.distribute import _buckets
+    arrays = [np.zeros(4, np.float32), np.zeros(4, np.float32), np.zeros(1, np.int64),
+              np.zeros(8, np.float32), np.zeros(2, np.float32)]
+    assert _buckets(arrays, 32) == [[0, 1], [2], [3], [4]]
+    assert _buckets(arrays) == [[0, 1, 3, 4], [2]]
+
+
+def test_a_process_that_ended_is_told_from_a_live_one_zombies_included():
+    from stage5_gpu.distribute import _process_ended
+    assert not _process_ended(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert not _process_ended(child.pid)
+        child.kill()
+        deadline = time.monotonic() + 10
+        while not _process_ended(child.pid):   # dead but not yet reaped: a zombie
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        child.kill()
+        child.wait()
+    assert _process_ended(child.pid)           # reaped: gone
+
+
+def test_the_new_errors_are_op_errors():
+    for error in (tf.errors.DeadlineExceededError, tf.errors.UnavailableError):
+        assert issubclass(error, tf.errors.OpError)
+        assert error("late", op="all-reduce").op == "all-reduce"
+
+
 def test_inside_a_strategy_variables_pass_through_variable_creator_scope():
     seen = []
 
@@ -138,22 +212,35 @@ def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
 
 
 FAULTY = """
-import os, signal, sys
+import os, signal, sys, time
 import numpy as np
 import stage5_gpu as tf
-strategy = tf.distribute.MultiWorkerMirroredStrategy()
-rank = strategy.cluster_resolver.task_id
 how = sys.argv[1]
+timeout = float(sys.argv[2]) if len(sys.argv) > 2 else None
+options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=timeout)
+strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+rank = strategy.cluster_resolver.task_id
 print("rank %d pid %d" % (rank, os.getpid()), flush=True)
 with strategy.scope():
     v = tf.Variable(np.zeros([3 if how != "shapes" or rank == 0 else 4], "float32"))
+    optimizer = tf.keras.optimizers.SGD(0.1)
 for step in range(1000):
     if rank == 1 and step == 3:
         if how == "raise":
             raise RuntimeError("rank one fails on purpose")
         if how == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
-    tf.keras.optimizers.SGD(0.1).apply_gradients([(tf.ones_like(v), v)])
+        if how == "exit":
+            os._exit(3)                        # ends without a word, not by a signal
+        if how == "notice":                    # as mpiexec tells of a rank that ended
+            os.kill(strategy._peers[0][0], signal.SIGUSR1)
+            time.sleep(60)
+        if how == "sleep":
+            time.sleep(60)
+        if how == "spin":
+            while True:
+                pass
+    strategy.run(optimizer.apply_gradients, args=([(tf.ones_like(v), v)],))   # an all-reduce
 """
 
 
@@ -170,11 +257,68 @@ def test_a_failing_rank_stops_every_rank_with_an_error_naming_it(tmp_path, how):
         assert "rank 1 of 2 raised RuntimeError" in output
         assert "rank one fails on purpose" in output
     elif how == "kill":
-        # A killed process cannot speak; mpiexec reports the signal and stops the rest.
-        # (The banner's wording and whether it names the PID vary between MPICH builds.)
+        # A killed process cannot speak, and mpiexec kills the other ranks of its
+        # host at once (SIGKILL): mpiexec alone reports, by process id, and the
+        # chief's first line says which rank that process was. (The banner's wording
+        # and whether it names the PID vary between MPICH builds.)
         assert re.search(r"signal 9|exit code: 9", output, re.IGNORECASE), output
+        assert "tf.distribute: MultiWorkerMirroredStrategy over 2 ranks: rank 0 (pid " in output
+        banner = re.search(r"PID (\d+) RUNNING", output)
+        if banner:
+            assert re.search(r"rank 1 \(pid %s on " % banner.group(1), output), output
     else:
         assert "disagree" in output and "rank 1: float32[4]" in output
+
+
+def pid_of(rank, output):
+    return int(re.search(r"rank %d pid (\d+)" % rank, output).group(1))
+
+
+@needs_mpiexec
+def test_a_rank_that_ends_is_named_by_the_rank_waiting_for_it(tmp_path):
+    # Rank 1's process ends (not by a signal) at step 3. Under -disable-auto-cleanup
+    # mpiexec lets rank 0 live on (it tells it with SIGUSR1); rank 0, waiting in its
+    # all-reduce, sees rank 1's process gone and names it.
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY)
+    result, seconds = launch([str(script), "exit"], ranks=2, timeout=30,
+                             options=["-disable-auto-cleanup"])
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and seconds < 20, output
+    assert "[rank 0 of 2]" in output and "UnavailableError" in output, output
+    assert re.search(r"rank 1 \(pid %d on \S+\) ended \(was killed, or exited\) while "
+                     r"rank 0 waited for it in all-reduce #\d+" % pid_of(1, output), output)
+
+
+@needs_mpiexec
+def test_when_mpiexec_reports_a_rank_ended_the_silent_ranks_are_named(tmp_path):
+    # What a rank on another host sees: mpiexec's SIGUSR1 says some rank ended,
+    # and no process of this host did; rank 0 asks, and rank 1 (asleep) is silent.
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY)
+    result, seconds = launch([str(script), "notice"], ranks=2, timeout=30)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and seconds < 20, output
+    assert re.search(r"UnavailableError: tf.distribute: mpiexec reported that a rank ended "
+                     r"while rank 0 waited in all-reduce #\d+, and rank 1 \(pid %d on \S+\) "
+                     r"did not answer" % pid_of(1, output), output), output
+
+
+@needs_mpiexec
+@pytest.mark.parametrize("how", ["sleep", "spin"])
+def test_a_rank_that_never_arrives_makes_the_others_raise_at_the_timeout(tmp_path, how):
+    # Rank 1 sleeps (or loops) at step 3 instead of reaching the all-reduce: rank 0
+    # waits timeout_seconds there, asks where everyone is, and names rank 1.
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY)
+    result, seconds = launch([str(script), how, "1.5"], ranks=2, timeout=30)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and seconds < 20, output
+    assert "[rank 0 of 2]" in output and "DeadlineExceededError" in output, output
+    assert re.search(r"rank 0 waited 1\.\d s \(timeout_seconds=1\.5\) in all-reduce #\d+, "
+                     r"and rank 1 \(pid %d on \S+\) has not arrived there"
+                     % pid_of(1, output), output), output
+    assert "raised DeadlineExceededError; stopping all 2 ranks" in output
 
 
 SAVING_WHEN_A_RANK_DIES = """

@@ -19,6 +19,11 @@ global batch, in four moves:
    replica 0 (the *chief*) alone prints, writes checkpoints, summaries and saved
    models, and the others wait for it.
 
+No replica waits forever: each waits in a collective at most
+``timeout_seconds`` (then ``tf.errors.DeadlineExceededError`` names the ranks
+that did not arrive), and a rank that dies is named by the ranks that waited
+for it (``tf.errors.UnavailableError``).
+
 The messages are MPI's (``mpi4py``): we explain all-reduce, we do not write
 networking. Stage 4's default strategy asks these same questions of one
 replica; this module answers them for N (see ``stage4_training.distribute``).
@@ -33,8 +38,11 @@ replica; this module answers them for N (see ``stage4_training.distribute``).
 6.0
 """
 
+import os
+import signal
 import sys
 import threading
+import time
 import traceback
 import zlib
 
@@ -48,11 +56,12 @@ from stage4_training import distribute as _stage4_distribute
 from stage4_training.distribute import (InputContext, ReduceOp, Strategy,  # noqa: F401
                                         get_replica_context, get_strategy, has_strategy)
 
+from .errors import DeadlineExceededError, UnavailableError
 from .py_func import numpy_function
 
 __all__ = ["Strategy", "MirroredStrategy", "MultiWorkerMirroredStrategy", "ReduceOp",
            "get_strategy", "has_strategy", "get_replica_context", "InputContext",
-           "DistributedDataset", "shard_bounds"]
+           "DistributedDataset", "shard_bounds", "experimental"]
 
 tf = _stage4
 
@@ -60,6 +69,26 @@ tf = _stage4
 # 25 MiB): one message per bucket instead of one per variable, so the fixed cost
 # of a message is paid a few times per step rather than once per weight.
 BUCKET_BYTES = 25 * 2 ** 20
+
+# How long a replica waits in one collective for the others before it raises
+# DeadlineExceededError (CommunicationOptions(timeout_seconds=...) changes it;
+# TensorFlow's default waits forever, ours is bounded so that no run hangs).
+DEFAULT_TIMEOUT_SECONDS = 300.0
+
+# A replica whose collective has not finished looks around this often: is a
+# rank dead, is the deadline past, does a rank ask where it is?
+_LOOK_SECONDS = 0.05
+# A waiting rank gives its core away after this many polls, as MPICH's own
+# blocking waits do (MPIR_CVAR_POLLS_BEFORE_YIELD): on a machine with more
+# ranks than cores the rank still computing gets it.
+_POLLS_BEFORE_YIELD = 1000
+_yield_the_cpu = getattr(os, "sched_yield", lambda: time.sleep(0))
+# How long a rank past its deadline waits for the others to say where they are.
+_ANSWER_SECONDS = 0.5
+# The tags of those questions and answers, on a communicator of their own.
+_QUESTION, _ANSWER = 1, 2
+# How long a rank that raised lets mpiexec pass its traceback on before MPI_Abort.
+_ABORT_DELAY_SECONDS = 0.2
 
 
 def _mpi():
@@ -101,6 +130,45 @@ def _rows(batch):
         raise ValueError("tf.distribute: every part of a batch must have the same number of "
                          "rows to be split among replicas; got %s" % sorted(sizes))
     return sizes.pop()
+
+
+class CommunicationOptions:
+    """How the replicas talk (``tf.distribute.experimental.CommunicationOptions``).
+
+    ``timeout_seconds``: how long a replica waits in one collective (an
+    all-reduce, a broadcast, a barrier) for the other ranks to arrive before it
+    raises ``tf.errors.DeadlineExceededError`` naming those that did not;
+    ``None`` means ``DEFAULT_TIMEOUT_SECONDS`` (300 s; TensorFlow's ``None``
+    waits forever), ``0`` waits forever. ``bytes_per_pack``: the most bytes of
+    gradients in one all-reduce (``0``: ``BUCKET_BYTES``, 25 MiB).
+    ``implementation`` is accepted for TensorFlow's signature; MPI decides.
+
+    >>> import stage5_gpu as tf
+    >>> options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=30)
+    >>> tf.distribute.MultiWorkerMirroredStrategy(communication_options=options).timeout_seconds
+    30.0
+    """
+
+    def __init__(self, bytes_per_pack=0, timeout_seconds=None, implementation=None):
+        if bytes_per_pack < 0:
+            raise ValueError("CommunicationOptions: bytes_per_pack must be >= 0 (0: the "
+                             "default, %d), got %r" % (BUCKET_BYTES, bytes_per_pack))
+        if timeout_seconds is not None and not timeout_seconds >= 0:
+            raise ValueError("CommunicationOptions: timeout_seconds must be >= 0 (0: wait "
+                             "forever) or None (%g s), got %r"
+                             % (DEFAULT_TIMEOUT_SECONDS, timeout_seconds))
+        self.bytes_per_pack = int(bytes_per_pack)
+        self.timeout_seconds = timeout_seconds
+        self.implementation = implementation
+
+    def __repr__(self):
+        return "CommunicationOptions(bytes_per_pack=%d, timeout_seconds=%r)" % (
+            self.bytes_per_pack, self.timeout_seconds)
+
+
+class experimental:  # noqa: N801  (a namespace: tf.distribute.experimental)
+    """``tf.distribute.experimental``: ``CommunicationOptions``."""
+    CommunicationOptions = CommunicationOptions
 
 
 class DistributedDataset:
@@ -244,17 +312,29 @@ class MultiWorkerMirroredStrategy(_MirroringStrategy):
     """One replica per MPI process: launched as ``mpiexec -n N python train.py``,
     every process runs the script, ranks and world size come from MPI.
 
-    Without ``mpiexec`` it is a world of one. If any replica raises, every one
-    is stopped (``MPI_Abort``) after the error is printed with its rank, so no
-    replica waits forever for a message that will never come.
+    Without ``mpiexec`` it is a world of one. No rank waits forever for the
+    others (see *When a replica fails* in the docs):
 
-    ``communication_options`` and ``cluster_resolver`` are accepted for
-    TensorFlow's signature; MPI decides both.
+    - a rank that raises prints its traceback with its rank, then stops every
+      rank (``MPI_Abort``);
+    - a rank that does not arrive at a collective within ``timeout_seconds``
+      (``communication_options``, default 300 s) makes the ranks waiting there
+      raise ``tf.errors.DeadlineExceededError`` naming it;
+    - a rank that is killed makes the ranks waiting for it raise
+      ``tf.errors.UnavailableError`` naming it, when ``mpiexec`` lets them live
+      on to say so (``mpiexec -disable-auto-cleanup``; by default ``mpiexec``
+      kills them at once itself, and names the dead rank's process id).
+
+    To name ranks, the strategy learns every rank's process id and host when it
+    is made. ``cluster_resolver`` is accepted for TensorFlow's signature; MPI
+    decides.
 
     >>> import stage5_gpu as tf
     >>> strategy = tf.distribute.MultiWorkerMirroredStrategy()
     >>> strategy.num_replicas_in_sync, strategy.cluster_resolver.task_id
     (1, 0)
+    >>> strategy.timeout_seconds
+    300.0
     """
 
     def __init__(self, cluster_resolver=None, communication_options=None):
@@ -262,9 +342,27 @@ class MultiWorkerMirroredStrategy(_MirroringStrategy):
         MPI = _mpi()
         self._MPI = MPI
         self._comm = MPI.COMM_WORLD
+        options = communication_options or CommunicationOptions()
+        self.timeout_seconds = float(DEFAULT_TIMEOUT_SECONDS if options.timeout_seconds is None
+                                     else options.timeout_seconds)
+        self._bucket_bytes = options.bytes_per_pack or BUCKET_BYTES
         self.cluster_resolver = _ClusterResolver(self._comm.Get_rank(), self._comm.Get_size())
+        self._collectives = 0      # collectives begun: the same count on every rank
+        self._waiting_in = None    # (number, name) of the collective this rank waits in
+        self._watch = None         # a communicator of its own for "where are you?"
+        self._sends = []           # questions and answers still on their way
+        self._peers = None         # each rank's (process id, host), in rank order
         if self._comm.Get_size() > 1:
             _abort_all_on_error(self._comm)
+            _listen_for_failure_notices()
+            self._watch, request = self._comm.Idup()
+            self._wait(request, "MultiWorkerMirroredStrategy()")
+            self._peers = self._who_is_who()
+            if self._replica_id == 0:   # mpiexec names a killed process by its pid alone
+                names = ", ".join(self._name(rank) for rank in range(self.num_replicas_in_sync))
+                sys.stderr.write("tf.distribute: MultiWorkerMirroredStrategy over %d ranks: %s\n"
+                                 % (self.num_replicas_in_sync, names))
+                sys.stderr.flush()
             _stage4_distribute._register_cluster(self)
 
     @property
@@ -275,17 +373,18 @@ class MultiWorkerMirroredStrategy(_MirroringStrategy):
     def _replica_id(self):
         return self._comm.Get_rank()
 
-    # --- the three collectives, on MPI -------------------------------------------
+    # --- the collectives, on MPI ------------------------------------------------------
     def _all_reduce_sum(self, arrays):
         """Sums each array over the replicas; arrays of one dtype travel together
-        in buckets of up to ``BUCKET_BYTES`` (one ``Allreduce`` per bucket)."""
+        in buckets of up to ``BUCKET_BYTES`` (one all-reduce per bucket)."""
         arrays = [np.asarray(a) for a in arrays]
         if self.num_replicas_in_sync == 1:
             return arrays
         summed = [None] * len(arrays)
-        for bucket in _buckets(arrays):
+        for bucket in _buckets(arrays, self._bucket_bytes):
             flat = np.concatenate([arrays[i].ravel() for i in bucket])
-            self._comm.Allreduce(self._MPI.IN_PLACE, flat, op=self._MPI.SUM)
+            self._wait(self._comm.Iallreduce(self._MPI.IN_PLACE, flat, op=self._MPI.SUM),
+                       "all-reduce")
             offset = 0
             for i in bucket:
                 size = arrays[i].size
@@ -296,16 +395,16 @@ class MultiWorkerMirroredStrategy(_MirroringStrategy):
     def _broadcast_from_chief(self, array):
         array = np.array(array, order="C")     # a copy MPI may write into
         if self.num_replicas_in_sync > 1:
-            self._comm.Bcast(array, root=0)
+            self._wait(self._comm.Ibcast(array, root=0), "broadcast")
         return array
 
     def _barrier(self):
         if self.num_replicas_in_sync > 1:
-            self._comm.Barrier()
+            self._wait(self._comm.Ibarrier(), "barrier")
 
     def _all_gather(self, array):
         gathered = np.empty((self.num_replicas_in_sync,) + array.shape, array.dtype)
-        self._comm.Allgather(array, gathered)
+        self._wait(self._comm.Iallgather(array, gathered), "all-gather")
         return gathered
 
     def _all_gather_text(self, text):
@@ -315,6 +414,142 @@ class MultiWorkerMirroredStrategy(_MirroringStrategy):
         padded[:data.size] = data
         rows = self._all_gather(padded)
         return [bytes(row[:size]).decode() for row, size in zip(rows, sizes)]
+
+    # --- waiting, with a deadline ------------------------------------------------------
+    # Every collective is started non-blocking (Iallreduce, Ibcast, ...) and
+    # waited for here: the wait polls the request, and while it is not done,
+    # looks around every _LOOK_SECONDS. A collective that finishes at once
+    # costs a few polls more than MPI's own blocking wait, nothing else.
+    def _wait(self, request, name):
+        """Returns when this rank's part of a collective is done (``request.Wait()``),
+        or raises if a rank it waits for has died or the deadline has passed."""
+        self._collectives += 1
+        self._waiting_in = (self._collectives, name)
+        started = time.monotonic()
+        look_at = started + _LOOK_SECONDS
+        polls = 0
+        try:
+            while not request.Test():
+                polls += 1
+                if polls % _POLLS_BEFORE_YIELD == 0:
+                    _yield_the_cpu()
+                now = time.monotonic()
+                if now >= look_at:
+                    self._look_around(now - started)
+                    look_at = now + _LOOK_SECONDS
+        except self._MPI.Exception as error:     # MPI noticed a failure itself
+            self._raise_if_a_rank_ended()
+            raise UnavailableError("tf.distribute: MPI failed on rank %d in %s #%d: %s" % (
+                self._replica_id, name, self._collectives, error), op=name) from None
+        self._waiting_in = None
+
+    def _look_around(self, waited):
+        self._answer_questions()
+        self._raise_if_a_rank_ended()
+        if self.timeout_seconds and waited > self.timeout_seconds:
+            self._raise_deadline_exceeded(waited)
+
+    def _who_is_who(self):
+        """Every rank's (process id, host), so that a failure can be named by rank."""
+        pids = self._all_gather(np.array([os.getpid()], np.int64)).ravel()
+        hosts = self._all_gather_text(self._MPI.Get_processor_name())
+        return [(int(pid), host) for pid, host in zip(pids, hosts)]
+
+    def _name(self, rank):
+        """``"rank 1 (pid 4242 on node1)"``, or ``"rank 1"`` before the ranks met."""
+        if self._peers is None:
+            return "rank %d" % rank
+        return "rank %d (pid %d on %s)" % ((rank,) + self._peers[rank])
+
+    def _raise_if_a_rank_ended(self):
+        """Raises UnavailableError naming the ranks that ended: the ranks of this
+        host whose processes are gone; and, once mpiexec has signalled that some
+        rank ended (SIGUSR1) and none of this host did, the ranks that do not
+        answer "where are you?" (a rank on another host cannot be looked at)."""
+        if self._peers is None:
+            return
+        number, name = self._waiting_in
+        here = self._peers[self._replica_id][1]
+        ended = [rank for rank, (pid, host) in enumerate(self._peers)
+                 if host == here and rank != self._replica_id and _process_ended(pid)]
+        if ended:
+            raise UnavailableError(
+                "tf.distribute: %s ended (was killed, or exited) while rank %d waited for it "
+                "in %s #%d; the other ranks cannot go on without it"
+                % (" and ".join(self._name(rank) for rank in ended), self._replica_id,
+                   name, number), op=name)
+        if _failure_notices:
+            del _failure_notices[:]
+            answers = self._ask_where_everyone_is()
+            silent = [self._name(rank) for rank in range(self.num_replicas_in_sync)
+                      if rank != self._replica_id and rank not in answers]
+            if silent:
+                raise UnavailableError(
+                    "tf.distribute: mpiexec reported that a rank ended while rank %d waited "
+                    "in %s #%d, and %s did not answer (ended, or busy outside tf.distribute)"
+                    % (self._replica_id, name, number, " and ".join(silent)), op=name)
+
+    def _raise_deadline_exceeded(self, waited):
+        """Asks the other ranks where they are, then raises DeadlineExceededError
+        naming the ranks that did not answer from this collective."""
+        number, name = self._waiting_in
+        if self._watch is None:        # still making the strategy: nobody to ask yet
+            raise DeadlineExceededError(
+                "tf.distribute: rank %d waited %.1f s for the other ranks to make "
+                "MultiWorkerMirroredStrategy(); some have not arrived"
+                % (self._replica_id, waited), op=name)
+        answers = self._ask_where_everyone_is()
+        late, elsewhere = [], []
+        for rank in range(self.num_replicas_in_sync):
+            if rank == self._replica_id:
+                continue
+            if rank not in answers:
+                late.append(self._name(rank))
+            elif answers[rank] != self._waiting_in:
+                elsewhere.append("%s waits in %s #%d instead" % (
+                    self._name(rank), answers[rank][1], answers[rank][0]))
+        if late:
+            what = "%s %s not arrived there" % (" and ".join(late),
+                                                "has" if len(late) == 1 else "have")
+        elif elsewhere:
+            what = "the ranks are in different collectives: " + "; ".join(elsewhere)
+        else:
+            what = "every rank is in it, but MPI has not finished it"
+        raise DeadlineExceededError(
+            "tf.distribute: rank %d waited %.1f s (timeout_seconds=%g) in %s #%d, and %s. "
+            "A rank that has not arrived is busy or stuck outside tf.distribute (an endless "
+            "loop, a sleep, a read) or its script has ended; if it is only slow, raise "
+            "timeout_seconds (tf.distribute.experimental.CommunicationOptions)"
+            % (self._replica_id, waited, self.timeout_seconds, name, number, what), op=name)
+
+    def _ask_where_everyone_is(self):
+        """Each other rank's answer, within _ANSWER_SECONDS, to "which collective
+        are you waiting in?": ``{rank: (number, name)}``. Only a rank waiting in
+        a collective answers, so the ranks missing from it have not arrived."""
+        others = [rank for rank in range(self.num_replicas_in_sync) if rank != self._replica_id]
+        for rank in others:
+            self._sends.append(self._watch.isend(None, dest=rank, tag=_QUESTION))
+        answers, status = {}, self._MPI.Status()
+        until = time.monotonic() + _ANSWER_SECONDS
+        while len(answers) < len(others) and time.monotonic() < until:
+            self._answer_questions()          # the others may be asking too
+            if self._watch.iprobe(source=self._MPI.ANY_SOURCE, tag=_ANSWER, status=status):
+                rank = status.Get_source()
+                answers[rank] = self._watch.recv(source=rank, tag=_ANSWER)
+            else:
+                time.sleep(0.001)
+        return answers
+
+    def _answer_questions(self):
+        """Tells each rank that asked where this one waits."""
+        if self._watch is None:
+            return
+        status = self._MPI.Status()
+        while self._watch.iprobe(source=self._MPI.ANY_SOURCE, tag=_QUESTION, status=status):
+            rank = status.Get_source()
+            self._watch.recv(source=rank, tag=_QUESTION)
+            self._sends.append(self._watch.isend(self._waiting_in, dest=rank, tag=_ANSWER))
+        self._sends = [request for request in self._sends if not request.Test()]
 
 
 class MirroredStrategy(_MirroringStrategy):
@@ -338,14 +573,20 @@ class MirroredStrategy(_MirroringStrategy):
         self.extended_devices = tuple(devices)
 
 
-def _buckets(arrays):
-    """Lists of indices of ``arrays``: same dtype, at most ``BUCKET_BYTES`` each
-    (an array larger than that travels alone)."""
+def _buckets(arrays, bucket_bytes=BUCKET_BYTES):
+    """Lists of indices of ``arrays``: same dtype, at most ``bucket_bytes`` each
+    (an array larger than that travels alone).
+
+    >>> import numpy as np
+    >>> from stage5_gpu.distribute import _buckets
+    >>> _buckets([np.zeros(2), np.zeros(2), np.zeros(2, np.int32), np.zeros(2)], 32)
+    [[0, 1], [2], [3]]
+    """
     buckets, open_ = [], {}
     for i, array in enumerate(arrays):
         key = array.dtype.str
         bucket = open_.get(key)
-        if bucket is None or bucket[1] + array.nbytes > BUCKET_BYTES:
+        if bucket is None or bucket[1] + array.nbytes > bucket_bytes:
             bucket = open_[key] = ([], 0)
             buckets.append(bucket[0])
         bucket[0].append(i)
@@ -386,10 +627,54 @@ def _abort_all_on_error(comm):
         if issubclass(kind, KeyboardInterrupt):
             return previous(kind, value, trace)
         text = "".join(traceback.format_exception(kind, value, trace))
-        sys.stderr.write("[rank %d of %d] %s" % (rank, size, text))
-        sys.stderr.write("tf.distribute: rank %d of %d raised %s; stopping all %d ranks "
+        sys.stderr.write("[rank %d of %d] %s" % (rank, size, text)
+                         + "tf.distribute: rank %d of %d raised %s; stopping all %d ranks "
                          "(MPI_Abort)\n" % (rank, size, kind.__name__, size))
         sys.stderr.flush()
+        # mpiexec passes a rank's output on in its own time, and MPI_Abort stops
+        # the passing too: give it a moment, or the last lines may be lost.
+        time.sleep(_ABORT_DELAY_SECONDS)
         comm.Abort(1)
 
     sys.excepthook = excepthook
+
+
+def _process_ended(pid):
+    """Whether process ``pid`` of this host has ended: gone, or a zombie (dead,
+    not yet reaped by the mpiexec proxy that started it).
+
+    >>> import os
+    >>> from stage5_gpu.distribute import _process_ended
+    >>> _process_ended(os.getpid())
+    False
+    """
+    if not os.path.isdir("/proc"):      # no process table to read (macOS): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            state = stat.read().rpartition(")")[2].split()[0]   # after "pid (command)"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+# When mpiexec has signalled (SIGUSR1) that some rank ended.
+_failure_notices = []
+
+
+def _listen_for_failure_notices():
+    """Under ``mpiexec -disable-auto-cleanup``, mpiexec tells the ranks left that
+    one has ended with a SIGUSR1, whose default action would end them too, in
+    silence. Note its time instead: the next wait names the rank that ended.
+    (Only where SIGUSR1 is unhandled, from the main thread, which Python needs.)"""
+    if (not hasattr(signal, "SIGUSR1")
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGUSR1) is not signal.SIG_DFL):
+        return
+    signal.signal(signal.SIGUSR1, lambda signum, frame: _failure_notices.append(time.monotonic()))
