@@ -2,13 +2,14 @@
 
 ``GradientTape.gradient`` accepts sources in any such structure and answers in
 the same structure; these two helpers do the bookkeeping. Dict entries are
-visited in sorted key order, as in TensorFlow's ``tf.nest``.
+visited in sorted key order, and a packed dict keeps its structure's key order,
+both as in TensorFlow's ``tf.nest``.
 
 >>> from stage2_autodiff import nest
 >>> nest.flatten({"b": [1, 2], "a": (3,)})
 [3, 1, 2]
 >>> nest.pack_sequence_as({"b": [1, 2], "a": (3,)}, ["x", "y", "z"])
-{'a': ('x',), 'b': ['y', 'z']}
+{'b': ['y', 'z'], 'a': ('x',)}
 """
 
 from stage1_tensors.tensor import Tensor
@@ -69,9 +70,10 @@ def pack_sequence_as(structure, flat):
         if not _is_nested(item):
             return next(leaves)
         if isinstance(item, dict):
+            # Leaves are taken in sorted-key order (as ``flatten`` gives them), and
+            # the dict is rebuilt in the structure's own key order, as TF's nest does.
             packed = {k: pack(item[k]) for k in sorted(item)}
-            return type(item)((k, packed[k]) for k in item) if type(item) is not dict \
-                else dict(sorted(packed.items()))
+            return type(item)((k, packed[k]) for k in item)
         values = [pack(v) for v in item]
         if isinstance(item, tuple) and hasattr(item, "_fields"):    # namedtuple
             return type(item)(*values)
