@@ -101,10 +101,11 @@ def _ours_model(tf):
     return model
 
 
-def _fit_trainer(tf, x, y, batch):
+def _fit_trainer(tf, x, y, batch, run_eagerly=None):
     model = _ours_model(tf)
     model.compile(optimizer=tf.keras.optimizers.Adam(LR, epsilon=EPSILON),
-                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  run_eagerly=run_eagerly)
 
     def train(steps=None):
         n = len(x) if steps is None else steps * batch
@@ -151,9 +152,13 @@ def _torch_trainer(torch, x, y, batch):
     return train
 
 
-def _epoch_case(tf, torch, x, y, batch, fit_limit, tape_limit, repeat):
+def _epoch_case(tf, torch, x, y, batch, fit_limit, tape_limit, repeat, traced=False):
+    """``traced``: also "function", ``fit`` compiled with ``run_eagerly=False``
+    (stage 5's traced steps), with no targets of its own (stage 5 adds them)."""
     trainers = {"numpy": _numpy_trainer, "ours": lambda *a: _fit_trainer(tf, *a),
                 "tape": lambda *a: _tape_trainer(tf, *a)}
+    if traced:
+        trainers["function"] = lambda *a: _fit_trainer(tf, *a, run_eagerly=False)
     if torch:
         trainers["torch"] = lambda *a: _torch_trainer(torch, *a)
     # The same first three steps, from the same weights (fresh trainers: timing goes on

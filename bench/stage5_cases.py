@@ -11,7 +11,9 @@ run); the timed calls run the optimised graph's schedule.
 * the tanh model forward+backward at n=4 (stage 2's case): all overhead;
 * the cost of one trace of the MLP step (trace, optimise, compile), against
   one eager call of it;
-* an 8-op elementwise chain on 10^6 floats, fused and unfused.
+* an 8-op elementwise chain on 10^6 floats, fused and unfused;
+* one MNIST epoch of ``fit`` (stage 4's case) with eager steps ("ours") and
+  with steps traced by ``compile(run_eagerly=False)`` ("function").
 """
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy as np
 import peers
 import stage2_cases
 import stage3_cases
+import stage4_cases
 from cases import Case, Skip, Target, agree, build_or_skip
 
 STAGE = 5
@@ -55,6 +58,13 @@ def cases(quick=False):
                         lambda: _trace_cost(tf, torch, repeat))
     yield build_or_skip("8 elementwise ops on 10^6 float32, fused vs unfused (CPU)",
                         lambda: _fusion_case(tf, torch, repeat))
+    (x, y), _ = tf.keras.datasets.mnist.load_data()
+    rows = 6000 if quick else 60000
+    x, y = (x[:rows].reshape(-1, 784) / 255.0).astype(np.float32), y[:rows].astype(np.int64)
+    for batch in (32, 128):
+        yield build_or_skip(
+            "MNIST epoch of fit, 784-128-10 + Adam, batch %d: eager vs traced steps" % batch,
+            lambda b=batch: _fit_case(tf, torch, x, y, b, 2 if quick else 3))
 
 
 def _traced(tf, case, name, targets):
@@ -104,3 +114,11 @@ def _trace_cost(tf, torch, repeat):
     return Case("", impls, notes=["'trace' is a whole trace: the Python function run on "
                                   "symbolic tensors, the passes, and the schedule built"],
                 repeat=repeat, min_time=0.1)
+
+
+def _fit_case(tf, torch, x, y, batch, repeat):
+    """Stage 4's epoch case with "function": fit compiled with run_eagerly=False."""
+    case = stage4_cases._epoch_case(tf, torch, x, y, batch, None, None, repeat, traced=True)
+    case.targets = [Target("function", "ours", 1.0, "fit with traced steps no slower than "
+                           "eager fit (batch %d)" % batch)]
+    return case

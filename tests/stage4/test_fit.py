@@ -560,3 +560,45 @@ def test_data_mistakes_are_named():
         model.fit(x, y, verbose=3)
     with pytest.raises(ValueError, match="steps_per_epoch"):
         model.fit(dataset.repeat(), verbose=0)
+
+
+def test_compile_accepts_run_eagerly_and_jit_compile_and_trains_the_same():
+    x = np.linspace(-1, 1, 24, dtype="float32").reshape(12, 2)
+    y = x @ np.array([[2.0], [-1.0]], "float32")
+    weights = []
+    for options in ({}, {"run_eagerly": True}, {"run_eagerly": False}, {"jit_compile": True}):
+        tf.random.set_seed(0)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
+        model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse", **options)
+        model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+        weights.append(model.layers[0].kernel.numpy())
+    for w in weights[1:]:
+        np.testing.assert_allclose(w, weights[0], rtol=1e-6)
+
+
+@pytest.mark.internals
+def test_without_a_step_tracer_every_step_runs_eagerly():
+    # Stage 4 alone has no tracer (stage 5 registers tf.function): compile's
+    # run_eagerly=False then still runs each step as the method itself.
+    from stage4_training.keras import training
+    previous = training.register_step_tracer(None)
+    try:
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=False)
+        assert model.run_eagerly
+        assert model.make_train_function() == model.train_step
+        assert model.make_test_function() == model.test_step
+        assert model.make_predict_function() == model.predict_step
+    finally:
+        training.register_step_tracer(previous)
+    traced = []
+    training.register_step_tracer(lambda step, jit_compile=None: traced.append(step) or step)
+    try:
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=False)
+        assert not model.run_eagerly
+        model.make_train_function()
+        model.make_train_function()              # made once, then kept
+        model.make_train_function(force=True)    # unless forced
+        assert traced == [model.train_step, model.train_step]
+    finally:
+        training.register_step_tracer(previous)

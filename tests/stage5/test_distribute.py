@@ -184,7 +184,7 @@ def test_inside_a_strategy_variables_pass_through_variable_creator_scope():
 
 # --- two processes -----------------------------------------------------------------
 @needs_mpiexec
-@pytest.mark.parametrize("mode", ["fit", "loop", "function"])
+@pytest.mark.parametrize("mode", ["fit", "fit_traced", "loop", "function"])
 def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
@@ -200,7 +200,7 @@ def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
     for a, b, c in zip(reference, rank0, rank1):
         np.testing.assert_array_equal(b, c)          # the replicas stay identical
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
-    if mode == "fit":
+    if mode in ("fit", "fit_traced"):
         for key in ("history", "evaluate"):
             assert report0[key] == report1[key]      # metrics reduced across ranks
         np.testing.assert_allclose(report0["history"]["loss"], ref_report["history"]["loss"],

@@ -239,26 +239,31 @@ class _MirroringStrategy(Strategy):
         if layout not in self._checked:     # the first all-reduce of this model: same model?
             self._check_same("the gradients", gradients, "apply_gradients")
             self._checked.add(layout)
+        return self._sum_over_replicas(gradients)
+
+    def _sum_over_replicas(self, tensors):
+        """Each tensor summed over the replicas (one bucketed all-reduce), as tensors."""
         if not tf.executing_eagerly():
             # Inside a traced function the sum becomes one graph node that
             # calls MPI each time the graph runs.
             return numpy_function(lambda *arrays: self._all_reduce_sum(list(arrays)),
-                                  list(gradients), [g.dtype for g in gradients])
+                                  list(tensors), [t.dtype for t in tensors])
         # np.asarray reads each tensor's array without copying it: packing the
         # bucket is the one copy, and _all_reduce_sum never writes its inputs.
-        summed = self._all_reduce_sum([np.asarray(g) for g in gradients])
+        summed = self._all_reduce_sum([np.asarray(t) for t in tensors])
         return [tf.constant(s) for s in summed]
 
     def _metric_results(self, metrics):
         if self.num_replicas_in_sync == 1:
             return Strategy._metric_results(self, metrics)
         # A metric's state (totals, counts, confusion counts) adds up across
-        # replicas; its result is read from the summed state.
+        # replicas; its result is read from the summed state, then the state
+        # goes back to this replica's own (eagerly, or as graph ops in a trace).
         state = [v for metric in metrics for v in metric.variables]
-        local = [np.asarray(v.numpy()) for v in state]
-        for variable, total in zip(state, self._all_reduce_sum(local)):
+        local = [tf.identity(v) for v in state]
+        for variable, total in zip(state, self._sum_over_replicas(local)):
             variable.assign(total)
-        results = {metric.name: metric.result() for metric in metrics}
+        results = {metric.name: tf.identity(metric.result()) for metric in metrics}
         for variable, value in zip(state, local):
             variable.assign(value)
         return results

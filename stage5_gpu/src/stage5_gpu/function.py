@@ -44,6 +44,7 @@ from stage2_autodiff.recording import active_tapes
 from stage2_autodiff.registry import register_gradient
 from stage2_autodiff.variables import Variable
 from stage4_training.data.tensor_spec import TensorSpec, shapes_compatible
+from stage4_training.keras import training as _training
 
 from . import passes
 from .runner import compile_graph
@@ -544,3 +545,13 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
                         reduce_retracing=reduce_retracing, jit_compile=jit_compile,
                         autograph=autograph, experimental_passes=experimental_passes)
     return decorate(func) if func is not None else decorate
+
+
+def _trace_step(step, jit_compile=None):
+    """How a Keras model compiled with ``run_eagerly=False`` runs its steps:
+    ``fit`` calls ``function(model.train_step)`` for each batch, as TensorFlow's
+    ``make_train_function`` does (stage 4's ``register_step_tracer``)."""
+    return function(step, jit_compile=jit_compile)
+
+
+_training.register_step_tracer(_trace_step)

@@ -3,7 +3,8 @@
     python train_mlp.py OUT MODE            one process (the reference)
     mpiexec -n 2 python train_mlp.py OUT MODE
 
-MODE is ``fit`` (``model.fit`` under ``strategy.scope()``), ``loop`` (a custom
+MODE is ``fit`` (``model.fit`` under ``strategy.scope()``), ``fit_traced`` (the
+same, compiled with ``run_eagerly=False``: each step a traced graph), ``loop`` (a custom
 loop: ``experimental_distribute_dataset``, ``strategy.run``, ``apply_gradients``)
 or ``function`` (the same loop with its step traced by ``tf.function``: the
 gradients' all-reduce becomes a node of the graph).
@@ -47,9 +48,10 @@ def main(out, mode, distributed):
     with strategy.scope():
         net = model()
         optimizer = tf.keras.optimizers.Adam(1e-3)
-        if mode == "fit":
-            net.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
-    if mode == "fit":
+        if mode in ("fit", "fit_traced"):
+            net.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"],
+                        run_eagerly=mode == "fit")
+    if mode in ("fit", "fit_traced"):
         history = net.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=2)
         report["history"] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         report["evaluate"] = [float(v) for v in net.evaluate(x, y, batch_size=100, verbose=0)]

@@ -50,7 +50,32 @@ from . import metrics as metrics_module
 from .utils import unpack_x_y_sample_weight
 from .._errors import TEACHABLE, restate
 
-__all__ = ["Model"]
+__all__ = ["Model", "register_step_tracer"]
+
+
+# --- how a step becomes a graph: the extension point stage 5 fills -----------------
+# Keras runs train_step (and test_step, predict_step) through tf.function unless
+# the model is compiled with run_eagerly=True. Stage 4 has no tracer, so here
+# every step runs eagerly; stage 5 registers its ``function`` as the tracer.
+_step_tracer = None
+
+
+def register_step_tracer(trace):
+    """Makes ``trace(step, jit_compile=...)`` the way a model compiled with
+    ``run_eagerly=False`` turns its ``train_step``, ``test_step`` and
+    ``predict_step`` into the callables ``fit``, ``evaluate`` and ``predict``
+    call for each batch (``make_train_function`` and the others). ``None``
+    takes the tracer away. Stage 5 registers ``tf.function``; returns the
+    tracer registered before.
+
+    >>> from stage4_training.keras import training
+    >>> previous = training.register_step_tracer(None)
+    >>> training.register_step_tracer(previous) is None
+    True
+    """
+    global _step_tracer
+    previous, _step_tracer = _step_tracer, trace
+    return previous
 
 
 def _named(method):
@@ -138,21 +163,30 @@ class Model(stage3_models.Model):
     optimizer = None
     stop_training = False
     history = None
-    run_eagerly = True
+    _run_eagerly = None       # compile(run_eagerly=...): None is our default, eager
+    _jit_compile = None
+    train_function = test_function = predict_function = None   # made on first use
     _compiled = None          # compile_utils.CompiledState (its metrics are not weights)
     _distribute_strategy = None
 
     # --- compile ------------------------------------------------------------------
     @_named
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=None, steps_per_execution=None, **kwargs):
+                weighted_metrics=None, run_eagerly=None, steps_per_execution=None,
+                jit_compile=None, **kwargs):
         """Chooses the optimizer, the loss and the metrics ``fit`` will use.
 
         Each may be a name (``"adam"``, ``"sparse_categorical_crossentropy"``,
         ``"accuracy"``) or an object. ``"accuracy"`` becomes the accuracy that
         fits the loss and the shapes (see ``compile_utils``). ``loss_weights``
-        scales the loss. Everything runs eagerly here, so ``run_eagerly`` is
-        accepted and changes nothing.
+        scales the loss.
+
+        ``run_eagerly=False`` (or ``jit_compile=True``) asks for each step to
+        run as a traced graph, which needs a tracer (stage 5's ``function``);
+        in stage 4 alone the steps run eagerly whatever it says. Unlike
+        TensorFlow, whose default is a graph, ours (``None``) is eager, so a
+        step can be stepped through and printed from. ``steps_per_execution``
+        is accepted for TensorFlow's signature: one step per call here.
 
         >>> import stage4_training as tf
         >>> model = tf.keras.Sequential([tf.keras.layers.Dense(3, input_shape=(4,))])
@@ -163,8 +197,8 @@ class Model(stage3_models.Model):
         """
         if kwargs:
             raise TypeError("compile() got unexpected keyword arguments %s; it takes "
-                            "optimizer, loss, metrics, loss_weights, run_eagerly"
-                            % sorted(kwargs))
+                            "optimizer, loss, metrics, loss_weights, run_eagerly, "
+                            "jit_compile" % sorted(kwargs))
         if weighted_metrics:
             raise ValueError("compile: weighted_metrics are not supported; metrics take the "
                              "sample_weight of each batch already")
@@ -177,6 +211,85 @@ class Model(stage3_models.Model):
         self.loss = loss
         self.stop_training = False
         self._distribute_strategy = distribute.get_strategy()
+        self._run_eagerly, self._jit_compile = run_eagerly, jit_compile
+        self._forget_step_functions()
+
+    # --- the step functions: eager, or traced --------------------------------------
+    @property
+    def run_eagerly(self):
+        """Whether ``fit``, ``evaluate`` and ``predict`` run their steps eagerly
+        (op by op) rather than as traced graphs: ``True`` unless the model was
+        compiled with ``run_eagerly=False`` or ``jit_compile=True`` and a tracer
+        is registered (stage 5). Settable, as in Keras.
+
+        >>> import stage4_training as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.run_eagerly        # the default here (TensorFlow's is a graph)
+        True
+        """
+        wants_graph = self._run_eagerly is False or (self._run_eagerly is None
+                                                     and bool(self._jit_compile))
+        return _step_tracer is None or not wants_graph
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        self._run_eagerly = value
+        self._forget_step_functions()
+
+    def _forget_step_functions(self):
+        self.train_function = self.test_function = self.predict_function = None
+
+    def _step_function(self, step):
+        """``step`` as ``fit`` and the others call it: the method itself when
+        running eagerly, else traced by the registered tracer. A traced step
+        keeps one graph per batch signature (shapes, dtypes), so a last, smaller
+        batch traces once more; every later call reuses the graphs."""
+        if self.run_eagerly:
+            return step
+        return _step_tracer(step, jit_compile=self._jit_compile)
+
+    def make_train_function(self, force=False):
+        """The callable ``fit`` and ``train_on_batch`` call for each batch:
+        ``train_step``, traced unless ``run_eagerly`` (made once, kept until
+        ``compile`` runs again or ``force=True``).
+
+        >>> import stage4_training as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.make_train_function() == model.train_step
+        True
+        """
+        if self.train_function is None or force:
+            self.train_function = self._step_function(self.train_step)
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        """The callable ``evaluate`` and ``test_on_batch`` call for each batch:
+        ``test_step``, traced unless ``run_eagerly``.
+
+        >>> import stage4_training as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.make_test_function() == model.test_step
+        True
+        """
+        if self.test_function is None or force:
+            self.test_function = self._step_function(self.test_step)
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        """The callable ``predict`` and ``predict_on_batch`` call for each batch:
+        ``predict_step``, traced unless ``run_eagerly``.
+
+        >>> import stage4_training as tf
+        >>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])
+        >>> model.make_predict_function() == model.predict_step
+        True
+        """
+        if self.predict_function is None or force:
+            self.predict_function = self._step_function(self.predict_step)
+        return self.predict_function
 
     @property
     def distribute_strategy(self):
@@ -415,10 +528,11 @@ class Model(stage3_models.Model):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             logs = None
+            train_function = self.make_train_function()
             batches = distribute.get_strategy()._distribute_batches(data.epoch())
             for step, batch in enumerate(batches):
                 callbacks.on_train_batch_begin(step)
-                logs = _python_logs(self.train_step(data_adapter.as_tensors(batch)))
+                logs = _python_logs(train_function(data_adapter.as_tensors(batch)))
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -452,10 +566,11 @@ class Model(stage3_models.Model):
         self.reset_metrics()
         callbacks.on_test_begin()
         logs = {}
+        test_function = self.make_test_function()
         batches = distribute.get_strategy()._distribute_batches(data.epoch())
         for step, batch in enumerate(batches):
             callbacks.on_test_batch_begin(step)
-            logs = _python_logs(self.test_step(data_adapter.as_tensors(batch)))
+            logs = _python_logs(test_function(data_adapter.as_tensors(batch)))
             callbacks.on_test_batch_end(step, logs)
         callbacks.on_test_end(logs)
         return logs
@@ -519,9 +634,10 @@ class Model(stage3_models.Model):
             steps=data.steps)
         callbacks.on_predict_begin()
         outputs = []
+        predict_function = self.make_predict_function()
         for step, batch in enumerate(data.epoch()):
             callbacks.on_predict_batch_begin(step)
-            batch_outputs = _to_numpy(self.predict_step(data_adapter.as_tensors(batch)))
+            batch_outputs = _to_numpy(predict_function(data_adapter.as_tensors(batch)))
             outputs.append(batch_outputs)
             callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
         callbacks.on_predict_end()
@@ -548,7 +664,7 @@ class Model(stage3_models.Model):
         if reset_metrics:
             self.reset_metrics()
         batch = data_adapter.single_batch(x, y, sample_weight, "train_on_batch")
-        logs = _python_logs(self.train_step(batch))
+        logs = _python_logs(self.make_train_function()(batch))
         return logs if return_dict else self._flatten_logs(logs)
 
     @_named
@@ -568,7 +684,7 @@ class Model(stage3_models.Model):
         if reset_metrics:
             self.reset_metrics()
         batch = data_adapter.single_batch(x, y, sample_weight, "test_on_batch")
-        logs = _python_logs(self.test_step(batch))
+        logs = _python_logs(self.make_test_function()(batch))
         return logs if return_dict else self._flatten_logs(logs)
 
     @_named
@@ -583,7 +699,7 @@ class Model(stage3_models.Model):
         array([[2.]], dtype=float32)
         """
         batch = data_adapter.single_batch(x, who="predict_on_batch")
-        return _to_numpy(self.predict_step(batch))
+        return _to_numpy(self.make_predict_function()(batch))
 
     # --- saving -------------------------------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
