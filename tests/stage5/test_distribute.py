@@ -206,6 +206,15 @@ def test_two_ranks_train_to_the_weights_of_one_process(tmp_path, mode):
         np.testing.assert_allclose(report0["history"]["loss"], ref_report["history"]["loss"],
                                    rtol=1e-5)
         np.testing.assert_allclose(report0["evaluate"], ref_report["evaluate"], rtol=1e-5)
+        # predict: each rank predicts its shard, and every rank gets all 101 rows
+        predicted = [np.load(os.path.join(folder, "predict%d.npy" % r))
+                     for folder, r in ((one, 0), (two, 0), (two, 1))]
+        assert all(p.shape == (101, 10) for p in predicted)
+        np.testing.assert_array_equal(predicted[1], predicted[2])
+        np.testing.assert_allclose(predicted[1], predicted[0], rtol=1e-4, atol=1e-5)
+        if mode == "fit":           # eager steps: the Python of each ran on a shard
+            assert ref_report["rows_predicted"] == 101
+            assert (report0["rows_predicted"], report1["rows_predicted"]) == (51, 50)
         assert pair.stdout.count("Epoch 1/2") == 1   # one progress report: the chief's
     else:
         np.testing.assert_allclose(report0["losses"], ref_report["losses"], rtol=1e-5)

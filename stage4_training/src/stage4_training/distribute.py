@@ -13,6 +13,7 @@ hook                                      asked by                         defau
 ``_aggregate_gradients(gradients)``       ``Optimizer.apply_gradients``    the gradients
 ``_scale_loss(loss)``                     ``Model.compute_loss``           the loss
 ``_distribute_batches(batches)``          ``fit``, ``evaluate``            the batches
+``_predict_batch(batch, predict)``        ``predict``                      ``predict(batch)``
 ``_metric_results(metrics)``              ``Model.get_metrics_result``     each ``result()``
 ``_broadcast_from_chief(array)``          ``fit``'s shuffle order          the array
 ``_is_chief``                             checkpoints, summaries, saving,  True
@@ -182,6 +183,10 @@ class Strategy:
 
     def _distribute_batches(self, batches):
         return batches
+
+    def _predict_batch(self, batch, predict):
+        """The outputs (NumPy) of ``predict`` for the whole of one global batch."""
+        return predict(batch)
 
     def _metric_results(self, metrics):
         return {metric.name: metric.result() for metric in metrics}

@@ -228,6 +228,28 @@ class _MirroringStrategy(Strategy):
                                                 for part in nest.flatten(batch)])
         self._share = None
 
+    def _predict_batch(self, batch, predict):
+        rows = _rows(batch)
+        if rows < self.num_replicas_in_sync:      # too few rows to share: all predict all
+            return predict(batch)
+        start, stop = shard_bounds(rows, self.num_replicas_in_sync, self._replica_id)
+        local = predict(nest.pack_sequence_as(batch, [
+            part[start:stop] if np.ndim(part) > 0 else part for part in nest.flatten(batch)]))
+        return nest.pack_sequence_as(local, [self._gather_rows(np.asarray(part), rows)
+                                             for part in nest.flatten(local)])
+
+    def _gather_rows(self, part, rows):
+        """The replicas' shards of one batch of ``rows`` rows, joined in rank order
+        (which is the batch's order): each shard is padded to the largest, all
+        gathered, and the padding cut off again."""
+        sizes = [stop - start for start, stop in (
+            shard_bounds(rows, self.num_replicas_in_sync, r)
+            for r in range(self.num_replicas_in_sync))]
+        padded = np.zeros((max(sizes),) + part.shape[1:], part.dtype)
+        padded[:len(part)] = part
+        gathered = self._all_gather(padded)
+        return np.concatenate([shard[:size] for shard, size in zip(gathered, sizes)])
+
     def _scale_loss(self, loss):
         share = self._share if self._share is not None else 1.0 / self.num_replicas_in_sync
         return loss * tf.constant(share, dtype=loss.dtype) if share != 1.0 else loss

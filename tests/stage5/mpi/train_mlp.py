@@ -10,7 +10,8 @@ or ``function`` (the same loop with its step traced by ``tf.function``: the
 gradients' all-reduce becomes a node of the graph).
 Every rank seeds ``tf.random`` differently (rank 0 like the single process), so
 equal weights on every rank show that the variables were mirrored from rank 0.
-Writes ``OUT/rank<r>.npz`` (the weights) and ``OUT/rank<r>.json`` (losses, metrics).
+Writes ``OUT/rank<r>.npz`` (the weights), ``OUT/rank<r>.json`` (losses, metrics)
+and, in the fit modes, ``OUT/predict<r>.npy`` (``predict`` of the first 101 rows).
 """
 
 import json
@@ -30,8 +31,18 @@ def data():
     return x, y[:ROWS].astype("int64")
 
 
+class Counting(tf.keras.Sequential):
+    """Counts the rows its (eager) predict steps see: under a strategy, a shard."""
+    rows_predicted = 0
+
+    def predict_step(self, data):
+        x = data[0] if isinstance(data, tuple) else data
+        self.rows_predicted += int(x.shape[0])
+        return super().predict_step(data)
+
+
 def model():
-    return tf.keras.Sequential([
+    return Counting([
         tf.keras.layers.Dense(128, activation="relu", input_shape=(784,)),
         tf.keras.layers.Dense(10),
     ])
@@ -55,6 +66,10 @@ def main(out, mode, distributed):
         history = net.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=2)
         report["history"] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
         report["evaluate"] = [float(v) for v in net.evaluate(x, y, batch_size=100, verbose=0)]
+        # 101 rows in batches of 30, 30, 30 and 11: shards of 15/15 and 6/5 rows
+        np.save(os.path.join(out, "predict%d.npy" % rank),
+                net.predict(x[:101], batch_size=30, verbose=0))
+        report["rows_predicted"] = net.rows_predicted
     else:
         dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH).take(STEPS)
         losses = []

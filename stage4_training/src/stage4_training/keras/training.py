@@ -635,9 +635,15 @@ class Model(stage3_models.Model):
         callbacks.on_predict_begin()
         outputs = []
         predict_function = self.make_predict_function()
+
+        def predict_batch(batch):
+            return _to_numpy(predict_function(data_adapter.as_tensors(batch)))
+        strategy = distribute.get_strategy()
         for step, batch in enumerate(data.epoch()):
             callbacks.on_predict_batch_begin(step)
-            batch_outputs = _to_numpy(predict_function(data_adapter.as_tensors(batch)))
+            # Under several replicas each predicts its shard, and the shards are
+            # gathered: every replica gets the outputs of the whole batch.
+            batch_outputs = strategy._predict_batch(batch, predict_batch)
             outputs.append(batch_outputs)
             callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
         callbacks.on_predict_end()
