@@ -154,3 +154,19 @@ def test_a_model_trained_with_traced_steps_saves_and_restores(tmp_path):
     checkpoint.restore(saved)
     for a, b in zip(model.weights, before):
         np.testing.assert_array_equal(a.numpy(), b)
+
+
+def test_a_test_step_traced_with_an_unknown_batch_size_averages_by_rows():
+    # One trace for every batch size (TensorSpec with None): the loss and metrics
+    # are still means over rows, the last, smaller batch weighted by its rows.
+    x, y, _ = data(rows=70)
+    model = classifier()
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    eager = model.evaluate(x, y, batch_size=32, verbose=0)
+    step = tf.function(model.test_step, input_signature=[(
+        tf.TensorSpec([None, 6], tf.float32), tf.TensorSpec([None], tf.int64))])
+    model.test_step = step
+    model.make_test_function(force=True)       # evaluate made its callable already
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=32, verbose=0), eager,
+                               rtol=1e-6)
+    assert step.experimental_get_tracing_count() == 1

@@ -242,3 +242,44 @@ def test_bad_arguments_to_function():
         tf.function(3)
     with pytest.raises(ValueError, match="passes"):
         tf.function(lambda x: x, experimental_passes={"nope": False})(tf.constant(1))
+
+
+def test_under_a_signature_with_none_a_derived_shape_says_none():
+    seen = {}
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def f(x):
+        h = tf.nn.relu(tf.matmul(x, tf.ones([3, 4])))
+        seen["h"], seen["total"] = h.shape.as_list(), tf.reduce_sum(h, axis=0).shape.as_list()
+        return tf.reshape(h, [-1, 2])
+
+    for rows in (5, 2, 7):                  # one trace serves every size
+        out = f(tf.ones([rows, 3]))
+        np.testing.assert_allclose(out.numpy(), np.full((rows * 2, 2), 3.0))
+    assert seen == {"h": [None, 4], "total": [4]}
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_keras_model_with_flatten_runs_under_a_signature_with_none():
+    model = tf.keras.Sequential([tf.keras.layers.Conv2D(2, 3, input_shape=(6, 6, 1)),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(2)])
+    traced = tf.function(model, input_signature=[tf.TensorSpec([None, 6, 6, 1], tf.float32)])
+    rng = np.random.default_rng(0)
+    for rows in (4, 6, 1):
+        x = tf.constant(rng.standard_normal((rows, 6, 6, 1)).astype("float32"))
+        np.testing.assert_allclose(traced(x).numpy(), model(x).numpy(), rtol=1e-5, atol=1e-6)
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_reduce_retracing_relaxes_derived_shapes_too():
+    seen = []
+
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        y = tf.matmul(x, tf.ones([3, 2]))
+        seen.append(y.shape.as_list())
+        return y
+
+    for rows in (2, 3, 4):
+        f(tf.ones([rows, 3]))
+    assert seen == [[2, 2], [None, 2]]      # the second trace serves every size after

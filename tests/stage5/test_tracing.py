@@ -188,3 +188,28 @@ def test_printing_a_graph_lists_its_nodes_with_types():
 
 def test_an_empty_graph_runs():
     assert compile_graph(Graph("empty")).run([]) == []
+
+
+def test_a_dimension_that_follows_an_unknown_size_is_unknown_too():
+    with Tracer("rows") as tracer:
+        x = tracer.placeholder(tf.ones([5, 3]), shape=(None, 3))
+        assert x.shape.as_list() == [None, 3]
+        y = tf.matmul(x, tf.ones([3, 4]))
+        assert y.shape.as_list() == [None, 4]             # follows x's rows
+        assert tf.reduce_sum(y, axis=0).shape == (4,)     # summed away: known
+        assert tf.reduce_sum(y, axis=1).shape.as_list() == [None]
+        assert tf.transpose(y).shape.as_list() == [4, None]
+        assert tf.concat([x, x], axis=0).shape.as_list() == [None, 3]
+        assert tf.reshape(x, [-1]).shape.as_list() == [None]
+        assert x[:2].shape == (2, 3)                      # at most two rows: known
+        assert tf.shape(x).shape == (2,)
+        assert (y * 2.0 + 1.0).shape.as_list() == [None, 4]
+        # the example value is still the example's: eager code sees real numbers
+        assert y._value.shape == (5, 4)
+
+
+def test_known_shapes_stay_known():
+    with Tracer("fixed") as tracer:
+        x = tracer.placeholder(tf.ones([5, 3]))
+        assert tf.matmul(x, tf.ones([3, 4])).shape == (5, 4)
+        assert tf.reduce_sum(x, axis=1).shape == (5,)

@@ -30,6 +30,13 @@ class TensorShape(tuple):
     >>> s = tf.zeros([2, 3]).shape
     >>> s, s.as_list(), s[-1], s.rank, s.num_elements(), s == [2, 3]
     (TensorShape([2, 3]), [2, 3], 3, 2, 6, True)
+
+    A traced tensor's static shape may hold ``None``, a size known only when
+    the graph runs (stage 5):
+
+    >>> unknown = tf.TensorShape([None, 3])
+    >>> unknown.num_elements() is None, unknown.is_fully_defined()
+    (True, False)
     """
 
     __slots__ = ()
@@ -46,10 +53,17 @@ class TensorShape(tuple):
         return len(self)
 
     def num_elements(self):
+        """The number of elements, or None if some dimension is unknown."""
+        if not self.is_fully_defined():
+            return None
         n = 1
         for d in self:
             n *= d
         return n
+
+    def is_fully_defined(self):
+        """Whether every dimension is known (no None)."""
+        return None not in self
 
     def __getitem__(self, key):
         item = tuple.__getitem__(self, key)

@@ -79,7 +79,9 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=None,
     if reduction == "weighted_sum":
         return total
     if reduction == "weighted_sum_over_batch_size":
-        count = _tf.constant(float(losses.shape.num_elements()), dtype=losses.dtype)
+        count = losses.shape.num_elements()          # None: known when a graph runs
+        count = (_tf.constant(float(count), dtype=losses.dtype) if count is not None
+                 else _tf.cast(_tf.size(losses), losses.dtype))
     else:
         every_weight = weights * _tf.ones_like(losses)     # the weights, one per loss
         if reduction == "weighted_mean":

@@ -135,7 +135,13 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
 
     tracer = current_tracer()
     chosen = true_cf if bool(pred._value) else false_cf
-    outs = tracer.record(op, (pred, *inputs, *variables), {}, given=chosen.output_examples)
+    # Static shapes: what both branches agree on (a dimension either leaves
+    # unknown, or where they differ, is None).
+    shapes = [tuple(a if a == b else None for a, b in zip(t.shape, f.shape))
+              if len(t.shape) == len(f.shape) else tuple(t.shape)
+              for t, f in zip(true_cf.graph.outputs, false_cf.graph.outputs)]
+    outs = tracer.record(op, (pred, *inputs, *variables), {}, given=chosen.output_examples,
+                         given_shapes=shapes)
     return true_cf._pack(outs if isinstance(outs, list) else [outs])
 
 
@@ -325,10 +331,16 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
     # Example results: the loop variables' own examples (their dtypes and, unless
     # shape_invariants relax them, shapes are the loop's results'); for the
     # history, one iteration's worth.
+    # Static shapes: the loop variables' (or their invariants); a history stack
+    # has one row per iteration, a number known only when the loop has run.
     given = [x._value for x in flat]
+    given_shapes = [tuple(s) if s is not None else tuple(x._value.shape)
+                    for s, x in zip(shapes, flat)]
     if keep_history:
         given += [np.asarray(1, np.int32)] + [np.stack([x._value]) for x in flat]
-    outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {}, given=given)
+        given_shapes += [()] + [(None,) + s for s in given_shapes[:n]]
+    outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {}, given=given,
+                         given_shapes=given_shapes)
     outs = outs if isinstance(outs, list) else [outs]
     return nest.pack_sequence_as(structure, outs[:n])
 

@@ -8,7 +8,15 @@ the tape inside it run as they always do, and each op they call becomes a node.
 
 A symbolic tensor still carries an *example* value (computed from the values the
 function was first called with), so that Python code that asks for a shape or a
-dtype, and every kernel's checks, behave exactly as they do eagerly. What a
+dtype, and every kernel's checks, behave exactly as they do eagerly.
+
+Its *static* shape may say ``None`` for a dimension known only when the graph
+runs (a signature's ``TensorSpec([None, 3])``). Which dimensions of an op's
+result are unknown? Those that change when an unknown input size changes: a
+placeholder with unknown dimensions gets a second example, its *probe*, with
+each of those dimensions one longer, every op runs on the probes too, and a
+result's dimension that differs between example and probe is ``None``. (If an
+op refuses the probes, its result keeps the example's shape, as before.) What a
 symbolic tensor refuses is what a graph cannot know before it runs: ``bool()``,
 ``len()``, iteration and ``.numpy()``. Those raise a teaching error that points
 to ``tf.cond`` and ``tf.while_loop``.
@@ -23,6 +31,12 @@ to ``tf.cond`` and ``tf.while_loop``.
 >>> print(tracer.graph)
 graph square(x0: float32[2]) -> ()
   v1 = Mul(x0, x0)      # float32[2]
+>>> with Tracer("rows") as tracer:
+...     x = tracer.placeholder(tf.ones([5, 3]), shape=(None, 3))
+...     y = tf.matmul(x, tf.ones([3, 4]))
+...     total = tf.reduce_sum(y, axis=0)
+>>> y.shape, total.shape
+(TensorShape([None, 4]), TensorShape([4]))
 """
 
 import numpy as np
@@ -147,6 +161,7 @@ class Tracer:
         self.captures = []          # (outer symbolic tensor, inner placeholder)
         self._captured = {}
         self._examples = {}         # Value id -> its example array
+        self._probes = {}           # Value id -> its probe (see the module docstring)
         self._consts = {}           # id of an outside tensor -> (tensor, its Value)
         self._reads = {}            # id of a variable -> its example value now
         self.variables = {}         # id -> every variable the graph reads or assigns
@@ -182,9 +197,17 @@ class Tracer:
 
     def placeholder(self, example, shape=None):
         """A new input of the graph; ``example`` (a Tensor or array) gives its dtype
-        and example value, ``shape`` its static shape (default: the example's)."""
+        and example value, ``shape`` its static shape (default: the example's).
+        With unknown (None) dimensions it also gets a probe."""
         array = example._value if isinstance(example, Tensor) else np.asarray(example)
-        value = self.graph.placeholder(array.shape if shape is None else shape, array.dtype)
+        shape = array.shape if shape is None else tuple(shape)
+        value = self.graph.placeholder(shape, array.dtype)
+        if None in shape:
+            # A tensor of an enclosing graph keeps its probe (a cond branch, a
+            # loop body), so that its sizes stay in step with the others'.
+            outer = (example._tracer._probes.get(example._graph_value.id)
+                     if type(example) is SymbolicTensor else None)
+            self._probes[value.id] = _probe_for(array, shape, outer)
         return self._symbolic(value, array)
 
     def owns(self, tensor):
@@ -257,11 +280,12 @@ class Tracer:
     def __call__(self, op, inputs, attrs):
         return self.record(op, inputs, attrs)
 
-    def record(self, op, inputs, attrs, given=None):
+    def record(self, op, inputs, attrs, given=None, given_shapes=None):
         """What an op call means while tracing: append a node, return symbolic
         output(s) carrying example values. ``given`` lists the example results
         instead of running the kernel (for ops whose kernel has side effects:
-        ``tf.print``, ``cond``, ``while_loop``)."""
+        ``tf.print``, ``cond``, ``while_loop``), ``given_shapes`` their static
+        shapes (default: the examples')."""
         if op.name in _ASSIGN_OPS:
             return self._record_assign(op, inputs)
         flat = list(inputs[0]) if op.variadic else list(inputs)
@@ -277,8 +301,12 @@ class Tracer:
         node_inputs = [self.value_of(x) if isinstance(x, Tensor)
                        else self.graph.constant(array)
                        for x, array in zip(flat, examples)]
+        shapes, probes = self._static_shapes(op, node_inputs, examples, attrs, results,
+                                             given, given_shapes)
         values = self.graph.add_op(op, node_inputs, dict(attrs),
-                                   [(r.shape, r.dtype) for r in results])
+                                   [(shape, r.dtype) for shape, r in zip(shapes, results)])
+        if probes is not None:
+            self._probes.update((v.id, p) for v, p in zip(values, probes) if p is not None)
         outputs = [self._symbolic(v, r) for v, r in zip(values, results)]
         result = outputs[0] if op.num_outputs is None else outputs
         tensors = tuple(x if isinstance(x, Tensor) else self._symbolic(v, a)
@@ -286,6 +314,27 @@ class Tracer:
         dispatch.notify_observers(op, ([*tensors],) if op.variadic else tensors,
                                   examples, attrs, result)
         return result
+
+    def _static_shapes(self, op, node_inputs, examples, attrs, results, given,
+                       given_shapes):
+        """The results' static shapes and probes (None when no input has one):
+        a dimension is None where the probe's result differs from the example's."""
+        if given is not None:       # the op's own code says (cond, while_loop)
+            shapes = [r.shape for r in results] if given_shapes is None else given_shapes
+            return shapes, [_probe_for(r, s) if None in tuple(s) else None
+                            for r, s in zip(results, shapes)]
+        probes = [self._probes.get(v.id) for v in node_inputs]
+        if all(p is None for p in probes):
+            return [r.shape for r in results], None
+        try:
+            probed = self._example_results(
+                op, [e if p is None else p for e, p in zip(examples, probes)], attrs)
+        except Exception:           # the op refuses the probes: keep what is known
+            return [r.shape for r in results], None
+        shapes = [tuple(a if a == b else None for a, b in zip(r.shape, p.shape))
+                  if len(r.shape) == len(p.shape) else r.shape
+                  for r, p in zip(results, probed)]
+        return shapes, probed
 
     def _example_results(self, op, examples, attrs):
         kernel = op.kernels["CPU"]
@@ -307,3 +356,29 @@ class Tracer:
         self._reads[key] = op.kernels["CPU"](np, old, value._value)
         self.graph.add_node("assign", op, [node_input], {"variable": variable}, [])
         return None
+
+
+def _probe_for(array, shape, start=None):
+    """The probe of ``array`` whose static ``shape`` has unknown (None)
+    dimensions: each of those one longer than the example's, its last slice
+    repeated (values stay realistic: labels, indices), zeros where it was empty.
+    ``start``: a probe already made (an enclosing graph's), extended where it
+    still has the example's size.
+
+    >>> import numpy as np
+    >>> from stage5_gpu.tracing import _probe_for
+    >>> _probe_for(np.array([[1, 2], [3, 4]]), (None, 2))
+    array([[1, 2],
+           [3, 4],
+           [3, 4]])
+    """
+    probe = array if start is None or np.ndim(start) != np.ndim(array) else start
+    for axis, dim in enumerate(shape):
+        if dim is not None or probe.shape[axis] != array.shape[axis]:
+            continue
+        size = probe.shape[axis]
+        if size:
+            probe = np.concatenate([probe, np.take(probe, [size - 1], axis=axis)], axis=axis)
+        else:
+            probe = np.zeros(probe.shape[:axis] + (1,) + probe.shape[axis + 1:], probe.dtype)
+    return probe

@@ -388,7 +388,10 @@ class Model(stage3_models.Model):
         regularization = self.losses
         if regularization:
             loss = loss + tf.add_n([tf.cast(r, loss.dtype) for r in regularization])
-        compiled.loss_tracker.update_state(loss, sample_weight=y_pred.shape[0])
+        rows = y_pred.shape[0]
+        if rows is None:            # a traced step's unknown batch size: ask at run time
+            rows = tf.shape(y_pred)[0]
+        compiled.loss_tracker.update_state(loss, sample_weight=rows)
         return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):

@@ -124,7 +124,12 @@ class Flatten(Layer):
         shape = tuple(inputs.shape)
         if self.data_format == "channels_first" and len(shape) > 2:
             inputs = tf.transpose(inputs, [0] + list(range(2, len(shape))) + [1])
-        return tf.reshape(inputs, (shape[0], int(np.prod(shape[1:]))))
+        rest = shape[1:]
+        width = int(np.prod(rest)) if None not in rest else -1
+        # -1 rows where it is unambiguous: right for any batch size, a graph's
+        # unknown one included
+        rows = -1 if width > 0 or shape[0] is None else shape[0]
+        return tf.reshape(inputs, (rows, width))
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
@@ -168,7 +173,9 @@ class Reshape(Layer):
             raise ValueError(
                 "Reshape %r: cannot reshape each example of shape %s (%d values) to "
                 "target_shape %s" % (self.name, shape[1:], size, self.target_shape))
-        return tf.reshape(inputs, (shape[0],) + target)
+        # -1 rows where the batch size is not known (a graph's unknown dimension)
+        rows = shape[0] if shape[0] is not None or size == 0 else -1
+        return tf.reshape(inputs, (rows,) + target)
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}

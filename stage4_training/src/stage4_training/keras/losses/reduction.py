@@ -112,7 +112,7 @@ def reduce_weighted_loss(weighted_losses, reduction=Reduction.SUM_OVER_BATCH_SIZ
     """
     if reduction == Reduction.NONE:
         return weighted_losses
-    if reduction == Reduction.SUM or not weighted_losses.shape.num_elements():
+    if reduction == Reduction.SUM or weighted_losses.shape.num_elements() == 0:
         return tf.reduce_sum(weighted_losses)
     return tf.reduce_mean(weighted_losses)      # the sum over the count, in one op
 

@@ -202,7 +202,9 @@ class Reduce(Metric):
         if self.reduction == "sum":
             return
         if sample_weight is None or self.reduction == "sum_over_batch_size":
-            self.count.assign_add(float(values.shape.num_elements()))
+            count = values.shape.num_elements()     # None: known when a graph runs
+            self.count.assign_add(float(count) if count is not None
+                                  else tf.cast(tf.size(values), self.dtype))
         else:
             self.count.assign_add(tf.reduce_sum(sample_weight))
 
