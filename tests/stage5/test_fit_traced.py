@@ -170,3 +170,20 @@ def test_a_test_step_traced_with_an_unknown_batch_size_averages_by_rows():
     np.testing.assert_allclose(model.evaluate(x, y, batch_size=32, verbose=0), eager,
                                rtol=1e-6)
     assert step.experimental_get_tracing_count() == 1
+
+
+def test_traced_steps_update_every_kind_of_metric_as_eager_steps_do():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((64, 4)).astype("float32")
+    y = (x[:, :1] + 0.3 * x[:, 1:2] > 0).astype("float32")
+    histories = []
+    for run_eagerly in (True, False):
+        tf.random.set_seed(0)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid",
+                                                           input_shape=(4,))])
+        model.compile(optimizer="sgd", loss="binary_crossentropy", run_eagerly=run_eagerly,
+                      metrics=["accuracy", tf.keras.metrics.AUC(), "mae"])
+        histories.append(model.fit(x, y, batch_size=16, epochs=2, verbose=0).history)
+    assert histories[0].keys() == histories[1].keys()
+    for key in histories[0]:
+        np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5)

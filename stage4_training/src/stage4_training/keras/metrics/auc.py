@@ -122,7 +122,9 @@ class AUC(Metric):
             raise InvalidArgumentError(
                 "AUC (metric %r): y_true and y_pred must have the same shape, got %s and %s"
                 % (self.name, tuple(y_true.shape), tuple(y_pred.shape)), op=self.name)
-        if y_pred.shape.num_elements() and bool(
+        # The range is checked eagerly; in a traced graph the values are not known
+        # yet (TensorFlow adds an assert op there; we have none), so it is not.
+        if tf.executing_eagerly() and y_pred.shape.num_elements() and bool(
                 tf.logical_or(tf.reduce_min(y_pred) < 0.0, tf.reduce_max(y_pred) > 1.0)):
             raise InvalidArgumentError(
                 "AUC (metric %r): predictions must be probabilities in [0, 1], got values "
