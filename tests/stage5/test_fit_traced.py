@@ -187,3 +187,34 @@ def test_traced_steps_update_every_kind_of_metric_as_eager_steps_do():
     assert histories[0].keys() == histories[1].keys()
     for key in histories[0]:
         np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5)
+
+
+LOSS_CASES = [("sparse_categorical_crossentropy", "softmax", "labels",
+               ["accuracy", "sparse_top_k_categorical_accuracy"]),
+              ("categorical_crossentropy", "softmax", "one_hot",
+               ["accuracy", "top_k_categorical_accuracy"]),
+              ("binary_crossentropy", "sigmoid", "binary", ["binary_accuracy"]),
+              ("mse", None, "real", ["mae"]),
+              ("mae", None, "real", ["mse"]),
+              ("huber", None, "real", [])]
+
+
+@pytest.mark.parametrize("loss, activation, targets, metrics", LOSS_CASES)
+def test_every_compiled_loss_trains_the_same_traced(loss, activation, targets, metrics):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((40, 4)).astype("float32")
+    y = {"labels": rng.integers(0, 3, 40),
+         "one_hot": np.eye(3, dtype="float32")[rng.integers(0, 3, 40)],
+         "binary": (rng.random((40, 3)) > 0.5).astype("float32"),
+         "real": rng.standard_normal((40, 3)).astype("float32")}[targets]
+    histories = []
+    for run_eagerly in (True, False):
+        tf.random.set_seed(0)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(3, activation=activation,
+                                                           input_shape=(4,))])
+        model.compile(optimizer="adam", loss=loss, metrics=list(metrics),
+                      run_eagerly=run_eagerly)
+        histories.append(model.fit(x, y, batch_size=16, epochs=2, verbose=0).history)
+    assert list(histories[1]) == list(histories[0])
+    for key in histories[0]:
+        np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5)
