@@ -19,8 +19,11 @@ class. Built-in layers are known; a class of yours is made known by
 True
 """
 
+import random
+
 import numpy as np
 
+from stage1_tensors import random as _tf_random
 from stage3_layers.keras import serialization
 
 from .progbar import Progbar
@@ -28,7 +31,8 @@ from .progbar import Progbar
 __all__ = ["register_keras_serializable", "get_registered_name", "get_registered_object",
            "get_custom_objects", "custom_object_scope", "CustomObjectScope",
            "serialize_keras_object", "deserialize_keras_object",
-           "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "to_categorical", "Progbar"]
+           "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "to_categorical", "Progbar",
+           "set_random_seed"]
 
 get_custom_objects = serialization.get_custom_objects
 custom_object_scope = serialization.custom_object_scope
@@ -183,6 +187,27 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
+
+
+def set_random_seed(seed):
+    """Seeds every random source a Keras program draws from: Python's ``random``,
+    NumPy's global generator and ``tf.random`` (``tf.random.set_seed``), so a
+    run repeats exactly (``tf.keras.utils.set_random_seed``).
+
+    >>> import random
+    >>> import numpy as np
+    >>> import stage4_training as tf
+    >>> def draw():
+    ...     return random.random(), np.random.rand(), float(tf.random.uniform([]))
+    >>> tf.keras.utils.set_random_seed(7); first = draw()
+    >>> tf.keras.utils.set_random_seed(7); first == draw()
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError("set_random_seed: seed must be an int, got %r" % (seed,))
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2 ** 32)
+    _tf_random.set_seed(int(seed))
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
