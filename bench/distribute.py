@@ -8,7 +8,8 @@
    against raw mpi4py ``Allreduce`` of the same 4 buffers, and of one
    ready-made flat buffer; then a table over gradient sizes 10^4..10^7 floats.
 2. Weak scaling: the time of one ``fit`` step with 256 rows per rank, on 1 and
-   on 2 ranks (one BLAS thread per rank); efficiency = t(1 rank) / t(2 ranks).
+   on 2 ranks (one BLAS thread per rank); efficiency = t(1 rank) / t(2 ranks);
+   with eager steps (the target's row) and with traced ones.
 """
 
 import json
@@ -70,21 +71,22 @@ def worker(out):
     rows = per_rank * comm.Get_size()
     x = rng.random((rows * steps, 784), dtype=np.float32)
     y = rng.integers(0, 10, rows * steps)
-    with strategy.scope():
-        model = tf.keras.Sequential([tf.keras.layers.Dense(128, activation="relu",
-                                                           input_shape=(784,)),
-                                     tf.keras.layers.Dense(10)])
-        model.compile(optimizer="adam", loss=tf.keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True))
-    model.fit(x[:rows * 4], y[:rows * 4], batch_size=rows, epochs=1, verbose=0)   # warm up
-    epochs = []
-    for _ in range(7):      # the median epoch of 40 steps
-        comm.Barrier()
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=rows, epochs=1, verbose=0, shuffle=False)
-        comm.Barrier()
-        epochs.append((time.perf_counter() - start) / steps)
-    report["step"] = float(np.median(epochs))
+    for key, run_eagerly in (("step", True), ("traced_step", False)):
+        with strategy.scope():
+            model = tf.keras.Sequential([tf.keras.layers.Dense(128, activation="relu",
+                                                               input_shape=(784,)),
+                                         tf.keras.layers.Dense(10)])
+            model.compile(optimizer="adam", run_eagerly=run_eagerly,
+                          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x[:rows * 4], y[:rows * 4], batch_size=rows, epochs=1, verbose=0)  # warm up
+        epochs = []
+        for _ in range(7):      # the median epoch of 40 steps
+            comm.Barrier()
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=rows, epochs=1, verbose=0, shuffle=False)
+            comm.Barrier()
+            epochs.append((time.perf_counter() - start) / steps)
+        report[key] = float(np.median(epochs))
     if comm.Get_rank() == 0:
         with open(out, "w") as file:
             json.dump(report, file)
@@ -122,6 +124,9 @@ def section(reports, date):
               "|---|---|---|---|",
               "| MLP 784-128-10, Adam | %.2f ms | %.2f ms | %.0f%% |" % (
                   t1 * 1e3, t2 * 1e3, 100 * efficiency),
+              "| the same, traced steps (`run_eagerly=False`) | %.2f ms | %.2f ms | %.0f%% |" % (
+                  reports[1]["traced_step"] * 1e3, two["traced_step"] * 1e3,
+                  100 * reports[1]["traced_step"] / two["traced_step"]),
               "", "Targets:", ""]
     ratio = mlp["strategy"] / mlp["raw_each"]
     lines.append(_verdict(ratio <= 1.1, "gradient all-reduce within 1.1x of raw `Allreduce` "
