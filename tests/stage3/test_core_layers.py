@@ -74,6 +74,17 @@ def test_reshape(on, rng, layer_gradients):
     layer_gradients(tf.keras.layers.Reshape((2, 2), dtype="float64"), rng.normal(size=(2, 4)))
 
 
+def test_reshape_with_only_minus_one_and_sizes_of_one(on, rng):
+    # Keras: (-1,) flattens each example; (1, -1) adds an axis of one.
+    x = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    np.testing.assert_array_equal(np.asarray(tf.keras.layers.Reshape((-1,))(on(x))),
+                                  x.reshape(2, 12))
+    np.testing.assert_array_equal(np.asarray(tf.keras.layers.Reshape((1, -1))(on(x))),
+                                  x.reshape(2, 1, 12))
+    np.testing.assert_array_equal(np.asarray(tf.keras.layers.Reshape((-1, 1, 1))(on(x))),
+                                  x.reshape(2, 12, 1, 1))
+
+
 @pytest.mark.parametrize("name, ref", [
     ("relu", relu), ("tanh", np.tanh), ("linear", lambda x: x),
     ("softmax", lambda x: np.exp(x) / np.exp(x).sum(-1, keepdims=True))])

@@ -262,3 +262,31 @@ def test_a_layer_that_cannot_run_on_the_examples_says_what_the_examples_stood_fo
     with pytest.raises(ValueError, match=r"needs at least 40 columns[\s\S]*stands for "
                                          r"\(None, None\)"):
         NeedsWide()(tf.keras.Input(shape=(None,)))
+
+
+def test_a_layer_with_two_outputs_in_a_functional_model():
+    class Halves(tf.keras.layers.Layer):
+        def call(self, x):
+            return x[:, :2], x[:, 2:]
+
+    inputs = tf.keras.Input(shape=(5,))
+    first, second = Halves()(inputs)
+    assert first.shape == tf.TensorShape([None, 2])
+    assert second.shape == tf.TensorShape([None, 3])
+    model = tf.keras.Model(inputs, [first, layers.Dense(1, kernel_initializer="ones")(second)])
+    x = np.arange(10, dtype=np.float32).reshape(2, 5)
+    a, b = model(x)
+    np.testing.assert_array_equal(a.numpy(), x[:, :2])
+    np.testing.assert_allclose(b.numpy(), x[:, 2:].sum(1, keepdims=True))
+
+
+def test_a_functional_summary_puts_its_columns_where_keras_does():
+    # Keras: line_length 98, positions [.33, .55, .67, 1]: columns start at 0, 32, 53, 65.
+    x = tf.keras.Input(shape=(2,), name="x")
+    lines = []
+    tf.keras.Model(x, layers.Dense(3, name="d")(x)).summary(print_fn=lines.append)
+    [header] = [line for line in lines if line.startswith("Layer (type)")]
+    assert [header.index(c) for c in ("Output Shape", "Param #", "Connected to")] == [32, 53, 65]
+    [row] = [line for line in lines if line.startswith("d (Dense)")]
+    assert row[32:].startswith("(None, 3)") and row[53:].startswith("9")
+    assert "x[0][0]" in row[65:]

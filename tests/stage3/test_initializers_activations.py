@@ -181,3 +181,45 @@ def test_variance_scaling_untruncated_normal_is_centred_with_the_asked_variance(
     values = init((400, 300)).numpy()
     assert abs(values.mean()) < 0.003
     assert abs(values.std() - math.sqrt(2.0 / 400)) < 0.002
+
+
+def _uniform_limit_is(values, limit):
+    """Uniform draws in [-limit, limit]: none beyond it, and the largest close to it."""
+    top = np.abs(values).max()
+    assert top <= limit * (1 + 1e-6) and top > 0.95 * limit, (top, limit)
+
+
+def test_fans_of_a_scalar_weight_are_one():
+    # Keras: a weight of shape () has fan_in = fan_out = 1, so GlorotUniform's
+    # limit is sqrt(6 / 2) and HeUniform's sqrt(6 / 1).
+    glorot = np.array([tf.keras.initializers.GlorotUniform(seed=s)(()).numpy()
+                       for s in range(200)])
+    assert glorot.shape == (200,)
+    _uniform_limit_is(glorot, math.sqrt(3.0))
+    he = np.array([tf.keras.initializers.HeUniform(seed=s)(()).numpy() for s in range(200)])
+    _uniform_limit_is(he, math.sqrt(6.0))
+
+
+@pytest.mark.parametrize("mode, n", [("fan_in", 5 * 4), ("fan_out", 5 * 6),
+                                     ("fan_avg", (5 * 4 + 5 * 6) / 2)])
+def test_fans_of_a_conv1d_kernel_count_the_window(mode, n):
+    # (k, in, out) = (5, 4, 6): fan_in = 5 * 4, fan_out = 5 * 6.
+    values = tf.keras.initializers.VarianceScaling(
+        scale=1.0, mode=mode, distribution="uniform", seed=4)((5, 4, 6)).numpy()
+    _uniform_limit_is(values, math.sqrt(3.0 / n))
+
+
+def test_fans_of_a_conv3d_kernel_count_the_window():
+    # (2, 3, 4, in, out) = (2, 3, 4, 5, 6): the window is 24 values.
+    values = tf.keras.initializers.GlorotUniform(seed=6)((2, 3, 4, 5, 6)).numpy()
+    _uniform_limit_is(values, math.sqrt(6.0 / (24 * 5 + 24 * 6)))
+
+
+def test_orthogonal_of_a_higher_rank_shape_flattens_all_but_the_last_axis():
+    # Keras: the shape (2, 3, 4) is drawn as a 6 x 4 matrix with orthonormal columns.
+    q = tf.keras.initializers.Orthogonal(gain=2.0, seed=1)((2, 3, 4)).numpy()
+    assert q.shape == (2, 3, 4) and q.dtype == np.float32
+    flat = q.reshape(6, 4)
+    np.testing.assert_allclose(flat.T @ flat, 4.0 * np.eye(4), atol=1e-5)
+    wide = tf.keras.initializers.Orthogonal(seed=1)((2, 5)).numpy()
+    np.testing.assert_allclose(wide @ wide.T, np.eye(2), atol=1e-5)

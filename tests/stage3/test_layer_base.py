@@ -266,3 +266,55 @@ def test_a_layer_is_a_tf_module():
     assert set(id(v) for v in holder.variables) == {id(dense.kernel), id(dense.bias)}
     with dense.name_scope:
         assert tf.Variable(1.0, name="extra").name == "head/extra:0"
+
+
+class Pair(tf.keras.layers.Layer):
+    """A layer of the base class alone holding custom sublayers in a list and a dict."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.parts = [Scale(), Scale()]
+        self.heads = {"out": Scale()}
+
+    def build(self, input_shape):
+        self.offset = self.add_weight("offset", shape=[input_shape[-1]], initializer="zeros")
+        self.count = self.add_weight("count", shape=(), initializer="zeros", trainable=False)
+
+    def call(self, x):
+        for part in self.parts:
+            x = part(x)
+        return self.heads["out"](x) + self.offset
+
+
+def test_nested_custom_layers_list_their_own_weights_then_their_sublayers():
+    pair = Pair()
+    pair(tf.ones([2, 3]))
+    def ids(variables):
+        return [id(v) for v in variables]
+    inner = [pair.parts[0].w, pair.parts[1].w, pair.heads["out"].w]
+    assert ids(pair.trainable_weights) == ids([pair.offset] + inner)
+    assert ids(pair.non_trainable_weights) == ids([pair.count])
+    assert ids(pair.weights) == ids([pair.offset] + inner + [pair.count])
+    assert len(pair.submodules) == 3
+    # Keras: a frozen layer lists its own weights first, then its sublayers'.
+    pair.trainable = False
+    assert pair.trainable_weights == []
+    assert ids(pair.non_trainable_weights) == ids([pair.offset, pair.count] + inner)
+
+
+def test_set_weights_of_nested_custom_layers_goes_in_the_weights_order():
+    pair = Pair()
+    x = tf.constant([[1.0, 2.0, 3.0]])
+    pair(x)
+    values = [np.array([0.5, 0.0, -1.0]), np.full(3, 2.0), np.array([1.0, 2.0, 3.0]),
+              np.full(3, -1.0), np.array(7.0)]
+    pair.set_weights(values)
+    for got, want in zip(pair.get_weights(), values):
+        np.testing.assert_array_equal(got, want.astype(np.float32))
+    expected = np.array([1.0, 2.0, 3.0]) * 2.0 * np.array([1.0, 2.0, 3.0]) * -1.0 \
+        + np.array([0.5, 0.0, -1.0])
+    np.testing.assert_allclose(pair(x).numpy(), [expected])
+    with pytest.raises(ValueError):
+        pair.set_weights(values[:-1])
+    with pytest.raises(ValueError):
+        pair.set_weights([np.zeros(4)] + values[1:])

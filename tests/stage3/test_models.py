@@ -144,3 +144,49 @@ def test_models_nest_and_train_end_to_end():
         losses.append(float(loss))
     assert len(model.trainable_variables) == 4
     assert losses[-1] < 0.2 * losses[0]
+
+
+def test_pop_keeps_a_built_model_built_for_the_layers_left():
+    # Keras: popping a layer of a built model leaves it built (its summary and
+    # output are those of the layers left); popping the last one unbuilds it.
+    model = tf.keras.Sequential([tf.keras.Input(shape=(3,)),
+                                 tf.keras.layers.Dense(4, name="a"),
+                                 tf.keras.layers.Dense(2, name="b")])
+    model.pop()
+    assert model.built and [layer.name for layer in model.layers] == ["a"]
+    text = summary_text(model)
+    assert "a (Dense)                    (None, 4)                 16" in text
+    assert "Total params: 16" in text
+    assert model(tf.ones([2, 3])).shape == (2, 4)
+    model.pop()
+    assert model.layers == [] and not model.built
+    with pytest.raises(TypeError):
+        model.pop()
+
+
+def test_summary_of_a_model_with_an_unused_layer_and_of_one_without_layers():
+    class Partly(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.used = tf.keras.layers.Dense(2)
+            self.unused = tf.keras.layers.Dense(3)
+
+        def call(self, x):
+            return self.used(x)
+
+    model = Partly()
+    model(tf.ones([1, 4]))
+    lines = summary_text(model).splitlines()
+    # Keras shows a layer that call() never used with 0 parameters ("0 (unused)").
+    [row] = [line for line in lines if line.startswith("dense_1 (Dense)")]
+    assert row.split()[-1] == "0" or row.endswith("0 (unused)")
+    assert "Total params: 10" in lines
+
+    class Double(tf.keras.Model):
+        def call(self, x):
+            return x * 2.0
+
+    empty = Double()
+    empty(tf.ones([1, 2]))
+    text = summary_text(empty)
+    assert "Total params: 0" in text and "Trainable params: 0" in text

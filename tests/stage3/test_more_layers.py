@@ -101,6 +101,17 @@ def test_activation_layer_errors_teach():
         L.PReLU(shared_axes=[3])(tf.zeros([2, 3, 4]))
 
 
+def test_softmax_and_prelu_take_the_first_and_the_last_axis(rng):
+    # Keras: axis=-rank is the first axis; shared_axes may name the last one.
+    x = rng.normal(size=(3, 4)).astype(np.float32)
+    np.testing.assert_allclose(L.Softmax(axis=-2)(x).numpy(),
+                               np.exp(x) / np.exp(x).sum(0, keepdims=True), rtol=1e-5)
+    y = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    layer = L.PReLU(shared_axes=[2], alpha_initializer=tf.keras.initializers.Constant(0.5))
+    np.testing.assert_allclose(layer(y).numpy(), np.where(y > 0, y, 0.5 * y), rtol=1e-6)
+    assert tuple(layer.alpha.shape) == (3, 1)
+
+
 # --- merge layers -------------------------------------------------------------------
 MERGES = [
     (L.Add, lambda xs: sum(xs)), (L.Multiply, lambda xs: np.prod(xs, axis=0)),
@@ -138,6 +149,11 @@ def test_concatenate_matches_numpy_with_gradients(rng, axis):
     np.testing.assert_allclose(layer(xs).numpy(), np.concatenate(xs, axis=axis))
     assert through_json(layer).axis == axis
     check_gradients(lambda a, b: L.concatenate([a, b], axis=axis, dtype="float64"), xs)
+
+
+def test_concatenate_along_the_first_axis_counted_from_the_end(rng):
+    xs = [rng.normal(size=(1, 3)).astype(np.float32), rng.normal(size=(2, 3)).astype(np.float32)]
+    np.testing.assert_array_equal(L.Concatenate(axis=-2)(xs).numpy(), np.concatenate(xs, 0))
 
 
 def test_merge_errors_teach():

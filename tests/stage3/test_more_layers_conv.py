@@ -116,7 +116,10 @@ def reference_depthwise(x, f, strides, padding, dilations=(1, 1)):
 
 DEPTHWISE_CASES = [dict(kernel_size=3), dict(kernel_size=3, padding="same", depth_multiplier=2),
                    dict(kernel_size=(2, 3), strides=2, padding="same"),
-                   dict(kernel_size=2, dilation_rate=2, depth_multiplier=3)]
+                   dict(kernel_size=2, dilation_rate=2, depth_multiplier=3),
+                   # "same" with a window of 2 along one axis only pads after, along that axis
+                   dict(kernel_size=(2, 1), padding="same"),
+                   dict(kernel_size=(1, 2), padding="same")]
 
 
 @pytest.mark.parametrize("case", DEPTHWISE_CASES)
@@ -265,6 +268,10 @@ def test_reshaping_layers_errors_teach():
     with pytest.raises(ValueError, match=r"cropping2d.*removes every row or column.*"
                                          r"\(1, 2, 4, 1\)"):
         L.Cropping2D(1)(tf.zeros([1, 2, 4, 1]))
+    with pytest.raises(ValueError, match=r"cropping2d.*removes every row or column"):
+        L.Cropping2D(((1, 2), (0, 0)))(tf.zeros([1, 3, 4, 1]))
+    with pytest.raises(ValueError, match=r"cropping2d.*removes every row or column"):
+        L.Cropping2D(((0, 0), (3, 1)))(tf.zeros([1, 3, 4, 1]))
 
 
 def test_a_small_encoder_decoder_runs_and_trains():
@@ -307,3 +314,19 @@ def test_cropping_every_row_away_is_refused():
         tf.keras.layers.Cropping2D(((2, 2), (0, 0)))(tf.ones([1, 4, 5, 1]))
     assert tf.keras.layers.Cropping2D(((2, 1), (0, 0)))(tf.ones([1, 4, 5, 1])).shape == (
         1, 1, 5, 1)
+
+
+@pytest.mark.parametrize("make, shape, weights", [
+    (lambda: L.Conv1D(4, 3), (None, 9, 2), [(3, 2, 4), (4,)]),
+    (lambda: L.Conv2D(4, 3), (None, 6, 6, 2), [(3, 3, 2, 4), (4,)]),
+    (lambda: L.Conv2DTranspose(4, 3), (None, 6, 6, 2), [(3, 3, 4, 2), (4,)]),
+    (lambda: L.DepthwiseConv2D(3, depth_multiplier=2), (None, 6, 6, 2), [(3, 3, 2, 2), (4,)]),
+    (lambda: L.SeparableConv2D(4, 3), (None, 6, 6, 2), [(3, 3, 2, 1), (1, 1, 2, 4), (4,)]),
+], ids=["Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D"])
+def test_build_called_directly_makes_the_weights_and_marks_the_layer_built(make, shape,
+                                                                          weights):
+    # Keras: layer.build(input_shape) by hand leaves the layer built, with its weights.
+    layer = make()
+    layer.build(shape)
+    assert layer.built
+    assert [tuple(w.shape) for w in layer.weights] == weights

@@ -120,3 +120,18 @@ def test_batch_norm_trains_gamma_and_beta_and_keeps_its_moving_statistics_aside(
     first = list(layer.weights)
     layer(tf.ones([4, 3]), training=True)          # built once: the same four variables
     assert [id(v) for v in layer.weights] == [id(v) for v in first]
+
+
+@pytest.mark.parametrize("make, weights", [
+    (lambda: tf.keras.layers.BatchNormalization(), [(3,), (3,), (3,), (3,)]),
+    (lambda: tf.keras.layers.BatchNormalization(axis=1, scale=False), [(4,), (4,), (4,)]),
+    (lambda: tf.keras.layers.LayerNormalization(), [(3,), (3,)]),
+    (lambda: tf.keras.layers.LayerNormalization(axis=[1, 2], center=False), [(4, 3)]),
+], ids=["BatchNormalization", "BatchNormalization-axis1", "LayerNormalization",
+        "LayerNormalization-axes"])
+def test_build_called_directly_makes_the_weights_and_marks_the_layer_built(make, weights):
+    # Keras: layer.build(input_shape) by hand leaves the layer built, with its weights.
+    layer = make()
+    layer.build((None, 4, 3))
+    assert layer.built
+    assert [tuple(w.shape) for w in layer.weights] == weights

@@ -88,6 +88,23 @@ def test_recurrent_layers_match_numpy(on, place, rng, cls, step, n_states, kwarg
     np.testing.assert_allclose(np.asarray(place(last)(on(x))), expected[:, -1], rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("cls, step, n_states, kwargs", LAYERS)
+def test_a_sequence_of_one_step_is_one_step_of_the_cell(rng, cls, step, n_states, kwargs):
+    x = rng.normal(size=(2, 1, 4)).astype(np.float32)
+    layer = cls(3, return_sequences=True, return_state=True, **kwargs)
+    layer(x)
+    weights = [rng.normal(scale=0.5, size=tuple(v.shape)).astype(np.float32)
+               for v in layer.weights]
+    layer.set_weights(weights)
+    result = layer(x)
+    expected, states = run_reference(step, x, [np.zeros((2, 3), np.float32)] * n_states,
+                                     weights)
+    assert tuple(result[0].shape) == (2, 1, 3)
+    np.testing.assert_allclose(result[0].numpy(), expected, rtol=1e-4, atol=1e-5)
+    for got, want in zip(result[1:], states):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-5)
+
+
 def test_weight_shapes_names_and_initial_values():
     lstm = tf.keras.layers.LSTM(3)
     lstm(tf.zeros([2, 4, 5]))

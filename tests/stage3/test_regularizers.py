@@ -260,6 +260,41 @@ def test_add_loss_takes_functions_outside_call_and_refuses_tensors_there():
         layer.add_loss(tf.constant(1.0))
 
 
+def test_a_layer_called_twice_in_one_call_keeps_both_call_losses():
+    # Keras: the losses of one forward pass are all kept, also those of a layer
+    # that pass calls twice (a shared layer); only the next top-level call resets them.
+    shared = ActivityPenalty(0.5)
+
+    class Twice(L.Layer):
+        def __init__(self):
+            super().__init__()
+            self.shared = shared
+
+        def call(self, x):
+            return self.shared(self.shared(x) * 2.0)
+
+    outer = Twice()
+    outer(tf.constant([1.0, 2.0]))
+    assert sorted(float(v) for v in outer.losses) == [0.5 * 5, 0.5 * 20]
+    assert sorted(float(v) for v in shared.losses) == [0.5 * 5, 0.5 * 20]
+    outer(tf.constant([1.0]))
+    assert sorted(float(v) for v in outer.losses) == [0.5 * 1, 0.5 * 4]
+
+
+def test_add_loss_of_a_python_number_inside_call_is_a_float_tensor():
+    class Constant(L.Layer):
+        def call(self, x):
+            self.add_loss(0.25)
+            self.add_loss(np.float64(0.5))
+            return x
+
+    layer = Constant()
+    layer(tf.constant([1.0]))
+    losses = layer.losses
+    assert [float(v) for v in losses] == [0.25, 0.5]
+    assert all(v.dtype == tf.float32 and v.shape == () for v in losses)
+
+
 def test_add_loss_refuses_a_loss_that_is_not_a_scalar():
     class Bad(L.Layer):
         def call(self, x):

@@ -251,12 +251,25 @@ class Sequential(Model):
             Model.build(self, declared)
 
     def pop(self):
-        """Removes the last layer."""
-        if not self._layers:
+        """Removes the last layer. As in Keras, a model that was built stays built
+        for the layers left (none left: not built).
+
+        >>> import stage3_layers as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input(shape=(3,)),
+        ...                              tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
+        >>> model.pop()
+        >>> model.built, model(tf.ones([1, 3])).shape
+        (True, TensorShape([1, 4]))
+        """
+        if not self.layers:
             raise TypeError("Sequential.pop: there are no layers in the model")
+        shape = self._build_input_shape if self.built else None
         self._layers.pop()
         self.built = False
         self.__dict__.pop("_ends", None)
+        if self.layers and shape is not None:
+            self._build_input_shape = None
+            Model.build(self, shape)
 
     @property
     def inputs(self):
