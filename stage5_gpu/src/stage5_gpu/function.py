@@ -120,6 +120,9 @@ class ConcreteFunction:
         self.variables = list(tracer.variables.values())
         self.structured_input_signature = structured_inputs
         self.input_specs = input_specs
+        # Ops that refused the probes of unknown dimensions (see tracing.py):
+        # the graph is right only for the sizes it was traced with.
+        self.sized_ops = sorted(set(tracer.refusals))
         self._outputs = structured_outputs  # the Python structure, tensor leaves as slots
         self._output_is_tensor = flat_outputs
         self._schedule = compile_graph(self.graph)
@@ -300,6 +303,7 @@ class Function:
         self._relaxed = {}          # structure key -> relaxed shapes (reduce_retracing)
         self._tracing_count = 0
         self._warned = False
+        self._exact_shapes = False  # True once a graph held its traced sizes
         self._bound = weakref.WeakKeyDictionary()   # instance -> its bound Function
 
     @property
@@ -361,17 +365,41 @@ class Function:
             structure = [list(self.input_signature), {}]
             key = (_structure_key(structure), tuple(
                 _leaf_key(s) for s in nest.flatten(list(self.input_signature))))
+            if self._exact_shapes:
+                key = (key[0], tuple(_leaf_key(x) for x in leaves))
         else:
             structure = [list(args), kwargs]
             leaves = _as_tensors(nest.flatten(structure))
             key = (_structure_key(structure), tuple(_leaf_key(x) for x in leaves))
         concrete = self._cache.get(key)
-        if concrete is None and self._reduce_retracing:
+        if concrete is None and self._reduce_retracing and not self._exact_shapes:
             key, concrete = self._relaxed_lookup(structure, leaves)
         if concrete is None:
             concrete = self._trace(structure, leaves, key)
+            if concrete.sized_ops and _has_unknown_dims(key) and all(
+                    isinstance(x, Tensor) for x in leaves if _is_tensor_leaf(x)):
+                concrete, key = self._trace_exact(concrete, structure, leaves, key)
             self._cache[key] = concrete
         return concrete, [x for x in leaves if _is_tensor_leaf(x)]
+
+    def _trace_exact(self, general, structure, leaves, key):
+        """A graph traced with unknown dimensions that still holds its example's
+        sizes (``general.sized_ops``) is wrong for other sizes: from now on this
+        function traces once per exact shape, and says so once."""
+        self._exact_shapes = True
+        warnings.warn(
+            "tf.function %s: its graph, traced with unknown dimensions %s, still depends "
+            "on the sizes it was traced with (%s used them: a size read from a shape in "
+            "Python, or a gradient computed inside the function, whose rules use static "
+            "shapes here), so it is traced once per input shape instead. TensorFlow "
+            "would run one graph for every size; its gradient ops read shapes when the "
+            "graph runs." % (self.__name__, general.input_specs, ", ".join(general.sized_ops)),
+            stacklevel=4)
+        exact = (key[0], tuple(_leaf_key(x) for x in leaves))
+        concrete = self._cache.get(exact)
+        if concrete is None:
+            concrete = self._trace(structure, leaves, exact)
+        return concrete, exact
 
     def _relaxed_lookup(self, structure, leaves):
         """``reduce_retracing``: a shape that changes becomes None (TF's relaxation),
@@ -429,6 +457,11 @@ class Function:
                                 nest.pack_sequence_as(structure, [
                                     s for s in _specs_or_leaves(leaves, specs)]),
                                 self._passes)
+
+
+def _has_unknown_dims(key):
+    """Whether a cache key gives some tensor argument an unknown (None) dimension."""
+    return any(k[0] == "tensor" and k[1] is not None and None in k[1] for k in key[1])
 
 
 def trace_subfunction(fn, args, name, shapes=None):

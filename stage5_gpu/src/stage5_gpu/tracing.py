@@ -15,8 +15,10 @@ runs (a signature's ``TensorSpec([None, 3])``). Which dimensions of an op's
 result are unknown? Those that change when an unknown input size changes: a
 placeholder with unknown dimensions gets a second example, its *probe*, with
 each of those dimensions one longer, every op runs on the probes too, and a
-result's dimension that differs between example and probe is ``None``. (If an
-op refuses the probes, its result keeps the example's shape, as before.) What a
+result's dimension that differs between example and probe is ``None``. An op
+that refuses the probes shows that the graph holds the example's sizes somewhere
+(a Python number made from a shape, a gradient rule's static shape): its result
+keeps the example's shape, and ``function`` then traces per exact shape. What a
 symbolic tensor refuses is what a graph cannot know before it runs: ``bool()``,
 ``len()``, iteration and ``.numpy()``. Those raise a teaching error that points
 to ``tf.cond`` and ``tf.while_loop``.
@@ -162,6 +164,7 @@ class Tracer:
         self._captured = {}
         self._examples = {}         # Value id -> its example array
         self._probes = {}           # Value id -> its probe (see the module docstring)
+        self.refusals = []          # ops that refused the probes: sizes baked in
         self._consts = {}           # id of an outside tensor -> (tensor, its Value)
         self._reads = {}            # id of a variable -> its example value now
         self.variables = {}         # id -> every variable the graph reads or assigns
@@ -330,6 +333,7 @@ class Tracer:
             probed = self._example_results(
                 op, [e if p is None else p for e, p in zip(examples, probes)], attrs)
         except Exception:           # the op refuses the probes: keep what is known
+            self.refusals.append(op.name)
             return [r.shape for r in results], None
         shapes = [tuple(a if a == b else None for a, b in zip(r.shape, p.shape))
                   if len(r.shape) == len(p.shape) else r.shape
