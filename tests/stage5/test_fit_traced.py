@@ -182,7 +182,9 @@ def test_traced_steps_update_every_kind_of_metric_as_eager_steps_do():
         model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid",
                                                            input_shape=(4,))])
         model.compile(optimizer="sgd", loss="binary_crossentropy", run_eagerly=run_eagerly,
-                      metrics=["accuracy", tf.keras.metrics.AUC(), "mae"])
+                      metrics=["accuracy", tf.keras.metrics.AUC(), "mae",
+                               tf.keras.metrics.Precision(), tf.keras.metrics.Recall(),
+                               tf.keras.metrics.TruePositives(thresholds=[0.3, 0.6])])
         histories.append(model.fit(x, y, batch_size=16, epochs=2, verbose=0).history)
     assert histories[0].keys() == histories[1].keys()
     for key in histories[0]:

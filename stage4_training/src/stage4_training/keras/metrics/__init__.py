@@ -4,7 +4,8 @@
   ``Mean``, ``Sum``, and ``MeanMetricWrapper`` (the mean of a per-sample function);
 * ``accuracy.py``: the accuracies, as functions of one batch and as metrics;
 * ``regression.py``: ``MeanSquaredError``, ``MeanAbsoluteError``;
-* ``auc.py``: ``AUC``, from a confusion matrix per threshold.
+* ``auc.py``: ``AUC``, from a confusion matrix per threshold;
+* ``confusion.py``: ``Precision``, ``Recall`` and the four confusion counts.
 
 The seeds' sample (``tfe.metrics`` is this module too):
 
@@ -29,11 +30,15 @@ from .accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCate
                        sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
 from .auc import AUC
 from .base import Mean, MeanMetricWrapper, Metric, Reduce, Sum
+from .confusion import (FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
+                        TruePositives)
 from .regression import MeanAbsoluteError, MeanSquaredError
 
 __all__ = ["Metric", "Reduce", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
            "CategoricalAccuracy", "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
            "SparseTopKCategoricalAccuracy", "AUC", "MeanSquaredError", "MeanAbsoluteError",
+           "Precision", "Recall", "TruePositives", "FalsePositives", "TrueNegatives",
+           "FalseNegatives",
            "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
            "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
            "mean_squared_error", "mse", "MSE", "mean_absolute_error", "mae", "MAE",
@@ -49,7 +54,8 @@ _FUNCTIONS.update(acc=accuracy, mse=mse, MSE=MSE, mae=mae, MAE=MAE)
 _CLASSES = {cls.__name__: cls for cls in (
     Mean, Sum, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, MeanSquaredError,
-    MeanAbsoluteError)}
+    MeanAbsoluteError, Precision, Recall, TruePositives, FalsePositives, TrueNegatives,
+    FalseNegatives)}
 
 
 def get(identifier):
