@@ -4,8 +4,10 @@ site (nothing fetched from outside, no empty ``src``, no missing asset).
 
     python docs/check_site.py site          # make docs-build runs it
 
-Links a reader may follow (``<a href>``) may point anywhere; only what a page
-loads by itself is checked.
+Links a reader may follow (``<a href>``) may point anywhere outside the site,
+but a link to a place inside it must lead to a file of the site (a page moved or
+misspelt, or a notebook's link to ``../docs/page.md`` left unrewritten, is a
+broken link).
 """
 
 import html.parser
@@ -23,9 +25,12 @@ class _Loads(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.urls = []
+        self.links = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
         for name in ("src", "href"):
             if (tag, name) not in LOADED or name not in attrs:
                 continue
@@ -56,6 +61,16 @@ def problems(site):
                 base = site if path.startswith("/") else page.parent
                 if not (base / path.lstrip("/")).resolve().exists():
                     found.append(where + " is missing")
+        for url in parser.links:
+            parts = urllib.parse.urlsplit(url.strip())
+            if parts.scheme or url.startswith("//") or not parts.path:
+                continue            # outside the site, or an anchor on this page
+            path = urllib.parse.unquote(parts.path)
+            base = site if path.startswith("/") else page.parent
+            target = (base / path.lstrip("/")).resolve()
+            if not (target.is_file() or (target / "index.html").is_file()):
+                found.append("%s: <a href=%r> leads to no page of the site"
+                             % (page.relative_to(site), url))
     return found
 
 
@@ -66,7 +81,7 @@ def main(argv):
         print(problem)
     pages = len(list(pathlib.Path(site).rglob("*.html")))
     print("%d pages checked: %s" % (pages, "%d problem(s)" % len(found) if found
-                                    else "every asset is a file of the site"))
+                                    else "every asset is a file of the site, every local link leads to a page"))
     return 1 if found else 0
 
 
