@@ -42,3 +42,27 @@ def test_the_site_check_finds_external_empty_and_missing_assets(tmp_path):
     assert len(found) == 3
     assert any("empty" in p for p in found) and any("outside" in p for p in found)
     assert any("gone.png" in p and "missing" in p for p in found)
+
+
+def test_the_site_check_finds_links_to_no_page(tmp_path):
+    spec = importlib.util.spec_from_file_location("check_site", ROOT / "docs" / "check_site.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    (tmp_path / "stage1").mkdir()
+    (tmp_path / "stage1" / "index.html").write_text("")
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "index.html").write_text(
+        '<a href="../stage1/#task-1">ok</a><a href="#here">ok</a><a href="https://x.org">ok</a>'
+        '<a href="../docs/stage1.md">broken</a><a href="../stage9/">broken</a>')
+    found = check.problems(tmp_path)
+    assert len(found) == 2 and all("leads to no page" in p for p in found)
+
+
+def test_notebook_links_to_docs_pages_are_rewritten_for_the_site():
+    spec = importlib.util.spec_from_file_location(
+        "notebook_links", ROOT / "docs" / "hooks" / "notebook_links.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    html = '<a href="../docs/stage1.md">s1</a> <a href="../docs/stage5/graphs.md#task-3">t</a>'
+    assert hook.rewrite_links(html, "notebooks/01_tensors/") == (
+        '<a href="../../stage1/">s1</a> <a href="../../stage5/graphs/#task-3">t</a>')
