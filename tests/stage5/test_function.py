@@ -283,3 +283,82 @@ def test_reduce_retracing_relaxes_derived_shapes_too():
     for rows in (2, 3, 4):
         f(tf.ones([rows, 3]))
     assert seen == [[2, 2], [None, 2]]      # the second trace serves every size after
+
+
+def test_the_retracing_warning_comes_on_the_fifth_trace():
+    f = tf.function(lambda x: x)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(4):
+            f(tf.zeros([n]))
+        assert not any("retracing" in str(w.message) for w in caught)
+        f(tf.zeros([4]))
+    assert f.experimental_get_tracing_count() == 5
+    assert sum("retracing" in str(w.message) for w in caught) == 1
+
+
+def test_an_inlined_function_reads_and_assigns_variables():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def bump(x):
+        v.assign_add(x)
+        return v * 2.0
+
+    @tf.function
+    def outer(x):
+        return bump(x) + 1.0
+    assert float(outer(tf.constant(3.0))) == 9.0      # (1 + 3) * 2 + 1
+    assert float(v) == 4.0
+    assert float(outer(tf.constant(1.0))) == 11.0     # the assignment runs every call
+    assert float(v) == 5.0
+
+
+def test_a_decorated_method_on_the_class_is_the_function():
+    class Model:
+        def __init__(self, k):
+            self.k = k
+
+        @tf.function
+        def scale(self, x):
+            return x * self.k
+    assert isinstance(Model.scale, tf.Function)
+    assert float(Model.scale(Model(3.0), tf.constant(2.0))) == 6.0
+
+
+def test_a_graph_holding_its_traced_sizes_is_traced_once_per_shape():
+    # The gradient inside uses static shapes, so the graph traced for
+    # TensorSpec([None]) holds the example's size: function warns once and
+    # traces per exact shape, reusing each of those traces.
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(x * x)
+        return tape.gradient(y, x)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for values in ([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [1.0, 2.0], [3.0, 4.0, 5.0]):
+            count = f.experimental_get_tracing_count()
+            got = f(tf.constant(values))
+            np.testing.assert_array_equal(got.numpy(), 2.0 * np.array(values, np.float32))
+            if values[0] in (4.0, 3.0):          # a shape seen before: no new trace
+                assert f.experimental_get_tracing_count() == count
+    assert sum("once per input shape" in str(w.message) for w in caught) == 1
+
+
+@pytest.mark.internals
+def test_the_fast_path_finds_the_concrete_function_the_plain_path_made():
+    f = tf.function(lambda x, y: x * y)
+    a, b = tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])
+    f(a, b)
+    assert list(f._by_shapes.values()) == [f.get_concrete_function(a, b)]
+    f(a, b)
+    f(tf.constant([1, 2]), tf.constant([3, 4]))          # a new dtype: a new trace
+    f(tf.constant([1.0]), tf.constant([3.0]))            # a new shape: a new trace
+    assert f.experimental_get_tracing_count() == 3
+    assert len(f._by_shapes) == 3
+    f(a, y=b)                                            # keywords: the plain path
+    v = tf.Variable([1.0, 2.0])
+    np.testing.assert_allclose(f(v, b).numpy(), [3.0, 8.0])   # a variable: the plain path
+    assert len(f._by_shapes) == 3

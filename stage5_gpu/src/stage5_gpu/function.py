@@ -304,6 +304,7 @@ class Function:
         self._tracing_count = 0
         self._warned = False
         self._exact_shapes = False  # True once a graph held its traced sizes
+        self._by_shapes = {}        # the fast path's cache: see __call__
         self._bound = weakref.WeakKeyDictionary()   # instance -> its bound Function
 
     @property
@@ -340,8 +341,33 @@ class Function:
 
     # --- the idea -----------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        # A speed path for the commonest call, plain tensors by position: its
+        # key, their shapes and dtypes, is what _concrete_for's would be, read
+        # without walking the structure (MLP step: 15 -> 5 µs of overhead a
+        # call, 4% of the step). Everything else takes the plain path below.
+        fast = self._fast_key(args, kwargs)
+        if fast is not None:
+            concrete = self._by_shapes.get(fast)
+            if concrete is not None:
+                return concrete._call_flat(args)
         concrete, tensors = self._concrete_for(args, kwargs)
+        if fast is not None:
+            self._by_shapes[fast] = concrete
         return concrete._call_flat(tensors)
+
+    def _fast_key(self, args, kwargs):
+        """``args``' shapes and dtypes when they are all plain tensors and the cache
+        key is only that (no kwargs, no signature or relaxation); else None."""
+        if kwargs or self.input_signature is not None or self._reduce_retracing \
+                or self._exact_shapes:
+            return None
+        key = []
+        for a in args:
+            if type(a) is not Tensor:         # variables, symbolic tensors, Python values
+                return None
+            key.append(a._value.shape)
+            key.append(a._value.dtype)
+        return tuple(key)
 
     def get_concrete_function(self, *args, **kwargs):
         """The concrete function for these arguments (tensors or ``TensorSpec``\\ s),
