@@ -358,7 +358,6 @@ def test_the_fast_path_finds_the_concrete_function_the_plain_path_made():
     f(tf.constant([1.0]), tf.constant([3.0]))            # a new shape: a new trace
     assert f.experimental_get_tracing_count() == 3
     assert len(f._by_shapes) == 3
-    f(a, y=b)                                            # keywords: the plain path
     v = tf.Variable([1.0, 2.0])
     np.testing.assert_allclose(f(v, b).numpy(), [3.0, 8.0])   # a variable: the plain path
     assert len(f._by_shapes) == 3
