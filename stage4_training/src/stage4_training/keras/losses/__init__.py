@@ -8,6 +8,8 @@ A loss is two ideas, one module each:
   and combine them (``"sum_over_batch_size"``, ``"sum"``, ``"none"``);
 
 and ``classes.py`` ties them together: ``SparseCategoricalCrossentropy()(y_true, y_pred)``.
+``more.py`` has the other Keras losses (hinges, divergences, percentage and
+logarithmic errors), functions and classes alike.
 
 >>> import stage4_training as tf
 >>> loss_fn = tf.keras.losses.get("sparse_categorical_crossentropy")
@@ -25,6 +27,12 @@ from .classes import (BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss,
 from .functions import (MAE, MSE, binary_crossentropy, categorical_crossentropy, huber, mae,
                         mean_absolute_error, mean_squared_error, mse,
                         sparse_categorical_crossentropy)
+from .more import (KLD, MAPE, MSLE, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
+                   LogCosh, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+                   SquaredHinge, categorical_hinge, cosine_similarity, hinge, kl_divergence, kld,
+                   kullback_leibler_divergence, log_cosh, logcosh, mape,
+                   mean_absolute_percentage_error, mean_squared_logarithmic_error, msle,
+                   poisson, squared_hinge)
 from .reduction import Reduction, compute_weighted_loss
 
 __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "MeanSquaredError", "MeanAbsoluteError",
@@ -32,15 +40,26 @@ __all__ = ["Loss", "LossFunctionWrapper", "Reduction", "MeanSquaredError", "Mean
            "SparseCategoricalCrossentropy", "mean_squared_error", "mse", "MSE",
            "mean_absolute_error", "mae", "MAE", "huber", "binary_crossentropy",
            "categorical_crossentropy", "sparse_categorical_crossentropy",
-           "compute_weighted_loss", "get", "serialize", "deserialize"]
+           "compute_weighted_loss", "get", "serialize", "deserialize",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Hinge", "SquaredHinge",
+           "CategoricalHinge", "KLDivergence", "Poisson", "LogCosh", "CosineSimilarity",
+           "mean_absolute_percentage_error", "mape", "MAPE", "mean_squared_logarithmic_error",
+           "msle", "MSLE", "hinge", "squared_hinge", "categorical_hinge", "kl_divergence", "kld",
+           "KLD", "kullback_leibler_divergence", "poisson", "log_cosh", "logcosh",
+           "cosine_similarity"]
 
 _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, huber, binary_crossentropy,
-    categorical_crossentropy, sparse_categorical_crossentropy)}
-_FUNCTIONS.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE)
+    categorical_crossentropy, sparse_categorical_crossentropy, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, hinge, squared_hinge, categorical_hinge, kl_divergence,
+    poisson, log_cosh, cosine_similarity)}
+_FUNCTIONS.update(mse=mse, MSE=MSE, mae=mae, MAE=MAE, mape=mape, MAPE=MAPE, msle=msle, MSLE=MSLE,
+                  kld=kld, KLD=KLD, kullback_leibler_divergence=kullback_leibler_divergence,
+                  logcosh=logcosh)
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, Huber, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy)}
+    SparseCategoricalCrossentropy, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
+    Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, LogCosh, CosineSimilarity)}
 
 
 def get(identifier):
