@@ -198,7 +198,16 @@ LOSS_CASES = [("sparse_categorical_crossentropy", "softmax", "labels",
               ("binary_crossentropy", "sigmoid", "binary", ["binary_accuracy"]),
               ("mse", None, "real", ["mae"]),
               ("mae", None, "real", ["mse"]),
-              ("huber", None, "real", [])]
+              ("huber", None, "real", []),
+              ("hinge", None, "binary", []),
+              ("squared_hinge", "tanh", "binary", []),
+              ("categorical_hinge", None, "one_hot", []),
+              ("kl_divergence", "softmax", "one_hot", []),
+              ("poisson", "softplus", "binary", []),
+              ("log_cosh", None, "real", []),
+              ("cosine_similarity", None, "real", []),
+              ("mape", None, "real", []),
+              ("msle", "softplus", "binary", [])]
 
 
 @pytest.mark.parametrize("loss, activation, targets, metrics", LOSS_CASES)
