@@ -1,6 +1,6 @@
 """The real frameworks we compare against, when they are installed.
 
-PyTorch and TensorFlow are optional: the benchmark never needs them, and no test
+PyTorch, TensorFlow and JAX are optional: the benchmark never needs them, and no test
 imports them. Each is looked up once; a missing one is reported with a note
 (``notes()``) and its columns stay empty.
 """
@@ -8,7 +8,7 @@ imports them. Each is looked up once; a missing one is reported with a note
 import importlib
 import importlib.util
 
-__all__ = ["torch", "tensorflow", "notes", "versions"]
+__all__ = ["torch", "tensorflow", "jax", "notes", "versions"]
 
 _found = {}
 _why_missing = {}
@@ -38,9 +38,14 @@ def tensorflow():
     return _load("tensorflow")
 
 
+def jax():
+    """The ``jax`` module, or None (stage 5 compares its graphs with ``jax.jit``)."""
+    return _load("jax")
+
+
 def notes():
     """One line per peer that was looked for and is missing."""
-    labels = {"torch": "PyTorch", "tensorflow": "TensorFlow"}
+    labels = {"torch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX"}
     return ["%s skipped: %s (`pip install %s` to compare)"
             % (labels[name], why, name) for name, why in sorted(_why_missing.items())]
 

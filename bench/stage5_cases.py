@@ -4,7 +4,8 @@ The computations are those of stages 2 and 3, built by their own case builders
 (no copies): each case keeps its hand-written NumPy floor, our eager version
 ("ours") and PyTorch eager ("torch"), and adds "function": the same Python
 function of ours wrapped in ``tf.function``. The first call traces (the warm-up
-run); the timed calls run the optimised graph's schedule.
+run); the timed calls run the optimised graph's schedule. Where JAX is
+installed, "jax" is the same computation under ``jax.jit`` (``value_and_grad``).
 
 * the 50-step Elman RNN forward+backward (stage 2's case);
 * the MLP 784-128-10 forward+backward at batch 32 and 256 (stage 3's case);
@@ -40,19 +41,19 @@ def cases(quick=False):
     yield build_or_skip(
         "Elman RNN forward+backward (%d steps, hidden %d, batch %d)" % (
             stage2_cases.RNN_STEPS, stage2_cases.RNN_HIDDEN, stage2_cases.RNN_BATCH),
-        lambda: _traced(tf, stage2_cases._rnn_case(tf, torch, repeat, min_time), "rnn", [
+        lambda: _traced(tf, stage2_cases._rnn_case(tf, torch, repeat, min_time), "rnn", _jax_rnn, [
             Target("function", "numpy", 1.1, "RNN fwd+bwd under function <= 1.1x the NumPy floor"),
             Target("function", "ours", 1.0, "function no slower than eager")]))
     for batch in (32, 256):
         yield build_or_skip(
             "MLP 784-128-10 forward+backward, batch %d" % batch,
             lambda b=batch: _traced(tf, stage3_cases._mlp_case(tf, torch, b, 99, repeat, min_time),
-                                    "mlp", [Target("function", "numpy", 1.1,
+                                    "mlp", _jax_mlp, [Target("function", "numpy", 1.1,
                                                    "MLP batch %d under function <= 1.1x the "
                                                    "NumPy floor" % b)]))
     yield build_or_skip(
         "tanh(x*w + b) forward+backward, n=4",
-        lambda: _traced(tf, stage2_cases._tanh_case(tf, torch, 4, repeat, min_time), "tanh", [
+        lambda: _traced(tf, stage2_cases._tanh_case(tf, torch, 4, repeat, min_time), "tanh", None, [
             Target("function", "torch", 0.5, "n=4 fwd+bwd under function <= 0.5x PyTorch")]))
     yield build_or_skip("one trace of the MLP step (trace + optimise + compile), batch 32",
                         lambda: _trace_cost(tf, torch, repeat))
@@ -67,14 +68,52 @@ def cases(quick=False):
             lambda b=batch: _fit_case(tf, torch, x, y, b, 2 if quick else 3))
 
 
-def _traced(tf, case, name, targets):
-    """``case`` with a "function" implementation: its eager "ours" under tf.function."""
+def _traced(tf, case, name, jax_version, targets):
+    """``case`` with a "function" implementation: its eager "ours" under tf.function;
+    and "jax", ``jax_version(jax, case.data)`` under ``jax.jit``, if JAX is installed."""
     eager = case.impls["ours"]
     traced = tf.function(eager)
-    agree(name + " (function)", {"ours": eager(), "function": traced()}, rtol=1e-5, atol=1e-6)
+    results = {"ours": eager(), "function": traced()}
     case.impls["function"] = traced
+    jax = peers.jax()
+    if jax is not None and jax_version is not None:
+        jitted = jax_version(jax, case.data)
+        case.impls["jax"] = lambda: jax.block_until_ready(jitted())
+        loss, grads = jitted()
+        results["jax"] = [np.asarray(loss)] + [np.asarray(g) for g in grads]
+    agree(name + " (function)", results, rtol=1e-4, atol=1e-5)
     case.targets = targets
     return case
+
+
+def _jax_rnn(jax, data):
+    """The Elman RNN's loss and gradients, jitted."""
+    jnp = jax.numpy
+    xs = [jnp.asarray(x) for x in data["xs"]]
+    h0 = jnp.asarray(data["h0"])
+
+    def loss(wx, wh, b):
+        h = h0
+        for x in xs:
+            h = jnp.tanh(x @ wx + h @ wh + b)
+        return h.sum()
+    step = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2)))
+    params = [jnp.asarray(data[k]) for k in ("wx", "wh", "b")]
+    return lambda: step(*params)
+
+
+def _jax_mlp(jax, data):
+    """The MLP's mean softmax cross-entropy and gradients, jitted."""
+    jnp = jax.numpy
+    x, y = jnp.asarray(data["x"]), jnp.asarray(data["y"])
+
+    def loss(w1, b1, w2, b2):
+        logits = jnp.maximum(x @ w1 + b1, 0) @ w2 + b2
+        picked = jnp.take_along_axis(logits, y[:, None], axis=1)[:, 0]
+        return jnp.mean(jax.nn.logsumexp(logits, axis=1) - picked)
+    step = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2, 3)))
+    params = [jnp.asarray(data[k]) for k in ("w1", "b1", "w2", "b2")]
+    return lambda: step(*params)
 
 
 def _fusion_case(tf, torch, repeat):
