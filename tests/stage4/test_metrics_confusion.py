@@ -86,22 +86,21 @@ def test_bad_arguments_are_refused_clearly():
         tf.keras.metrics.Recall().update_state(np.ones((2, 3)), np.ones((2, 2)) * 0.5)
 
 
-def test_precision_and_recall_in_fit_and_in_a_saved_config():
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 3)).astype("float32")
-    y = (x[:, :1] > 0).astype("float32")
-    tf.random.set_seed(0)
-    model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid",
-                                                       input_shape=(3,))])
-    model.compile(optimizer="sgd", loss="binary_crossentropy",
-                  metrics=[tf.keras.metrics.Precision(), tf.keras.metrics.Recall()])
-    history = model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
-    assert {"precision", "recall"} <= set(history.history)
-    p = model.predict(x, verbose=0) > 0.5
-    _, precision, recall = model.evaluate(x, y, verbose=0)
-    tp = float(np.sum(p & (y == 1)))
-    assert precision == pytest.approx(tp / max(p.sum(), 1), rel=1e-5)
-    assert recall == pytest.approx(tp / (y == 1).sum(), rel=1e-5)
+def test_a_prediction_at_the_threshold_is_negative_and_zero_is_allowed():
+    # Keras counts y_pred > threshold as positive; 0 and 1 are valid probabilities.
+    y_true, y_pred = [1.0, 0.0, 1.0, 0.0], [0.5, 0.5, 0.0, 1.0]
+    precision = tf.keras.metrics.Precision(thresholds=0.5)
+    precision.update_state(y_true, y_pred)
+    assert float(precision.result()) == 0.0          # tp 0, fp 1 (the 1.0)
+    recall = tf.keras.metrics.Recall()
+    recall.update_state(y_true, y_pred)
+    assert float(recall.result()) == 0.0             # tp 0, fn 2
+    tp = tf.keras.metrics.TruePositives(thresholds=[0.0, 0.4])
+    tp.update_state(y_true, y_pred)
+    np.testing.assert_array_equal(tp.result().numpy(), [1.0, 1.0])
+
+
+def test_precision_keeps_its_settings_in_its_config():
     config = tf.keras.metrics.Precision(thresholds=[0.3, 0.6], top_k=2, name="p").get_config()
     again = tf.keras.metrics.Precision.from_config(config)
     assert (again.thresholds, again.top_k, again.name) == ([0.3, 0.6], 2, "p")
