@@ -212,3 +212,20 @@ def test_each_fusable_op_is_exactly_its_ufunc(name):
     x, y = rng.uniform(0.5, 2.0, size=(2, 3)), rng.uniform(0.5, 2.0, size=(3,))
     args = (x, y) if len(op.inputs) == 2 else (x,)
     np.testing.assert_array_equal(op.kernels["CPU"](np, *args), passes.ELEMENTWISE[name](*args))
+
+
+def test_integer_zero_plus_x_is_simplified_and_one_plus_x_is_kept():
+    ints = np.array([1, 2], np.int32)
+    g = trace(lambda x: 0 + x, ints)
+    assert labels(passes.eliminate_dead_code(passes.simplify_arithmetic(g))) == []
+    g = trace(lambda x: 1 + x, ints)
+    after = passes.eliminate_dead_code(passes.simplify_arithmetic(g))
+    assert labels(after) == ["AddV2"]
+    np.testing.assert_array_equal(run(after, ints)[0], ints + 1)
+
+
+def test_fusion_fuses_a_chain_of_two():
+    g = trace(lambda x: tf.exp(x) * 2.0, BIG)
+    after = passes.fuse_elementwise(g)
+    assert labels(after) == ["Fused[Exp,Mul]"]
+    same_results(g, after, BIG)
