@@ -264,3 +264,28 @@ def test_tf_print_runs_every_call_python_print_once(capsys):
     assert capsys.readouterr().out == "tracing\nx = [1 2]\nx = [3 4]\n"
     tf.print("eager", tf.constant(1.5))
     assert capsys.readouterr().err == "eager 1.5\n"
+
+
+def test_static_shapes_with_unknown_sizes_flow_through_cond_and_while_loop():
+    seen = {}
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def f(x):
+        w = tf.ones([3, 4])
+        # a branch that captures x works on its unknown size too
+        c = tf.cond(tf.reduce_sum(x) > 0, lambda: tf.matmul(x, w), lambda: tf.matmul(-x, w))
+        seen["cond"], seen["after cond"] = c.shape.as_list(), (c * 2.0).shape.as_list()
+        seen["branches differ"] = tf.cond(tf.reduce_sum(x) > 0, lambda: x[:2],
+                                          lambda: x[:1]).shape.as_list()
+        _, v = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2.0), (0, x))
+        seen["while"], seen["after while"] = v.shape.as_list(), tf.reduce_sum(
+            v, axis=1).shape.as_list()
+        return c + tf.reduce_sum(v)
+
+    for rows in (5, 2):
+        x = np.arange(rows * 3, dtype="float32").reshape(rows, 3)
+        np.testing.assert_allclose(f(tf.constant(x)).numpy(),
+                                   x @ np.ones((3, 4)) + 8.0 * x.sum(), rtol=1e-6)
+    assert seen == {"cond": [None, 4], "after cond": [None, 4], "branches differ": [None, 3],
+                    "while": [None, 3], "after while": [None]}
+    assert f.experimental_get_tracing_count() == 1
