@@ -293,3 +293,51 @@ def test_tensorboard_batch_scalars(tmp_path):
     events.Reload()
     tags = events.Tags().get("tensors", []) + events.Tags().get("scalars", [])
     assert "batch_loss" in tags and "epoch_loss" in tags
+
+
+def test_early_stopping_says_which_epoch_it_restores(capsys):
+    model, x, y = diverging_model()
+    stop = tf.keras.callbacks.EarlyStopping(monitor="loss", patience=1,
+                                            restore_best_weights=True, verbose=1)
+    history = model.fit(x, y, epochs=10, verbose=0, callbacks=[stop])
+    best = int(np.argmin(history.history["loss"])) + 1      # 1-based, as Keras prints it
+    out = capsys.readouterr().out
+    assert "Restoring model weights from the end of the best epoch: %d." % best in out
+
+
+def test_tensorboard_histograms_every_histogram_freq_epochs_from_the_first(tmp_path):
+    # Keras 2: histograms at each epoch with epoch % histogram_freq == 0 (0, 2, 4, ...).
+    x, y = blobs(8)
+    model = classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=3, verbose=0,
+              callbacks=[tf.keras.callbacks.TensorBoard(log_dir=str(tmp_path),
+                                                        histogram_freq=2)])
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator")
+    events = event_accumulator.EventAccumulator(str(tmp_path / "train"),
+                                                size_guidance={"tensors": 0, "histograms": 0})
+    events.Reload()
+    tags = [t for t in events.Tags().get("tensors", []) + events.Tags().get("histograms", [])
+            if "kernel" in t]
+    assert tags, events.Tags()
+    for tag in tags:
+        try:
+            steps = [e.step for e in events.Tensors(tag)]
+        except KeyError:
+            steps = [e.step for e in events.Histograms(tag)]
+        assert steps == [0, 2], (tag, steps)
+
+
+def test_evaluate_goes_through_the_batches_in_order():
+    # One sample per batch, each with its own loss: the running mean the batch hooks
+    # see follows the data's order (evaluate never shuffles).
+    model = zero_model()
+    model.compile(optimizer="sgd", loss="mse")
+    y = np.arange(8.0).reshape(8, 1)
+    seen = []
+    hook = tf.keras.callbacks.LambdaCallback(
+        on_test_batch_end=lambda batch, logs: seen.append(float(logs["loss"])))
+    model.evaluate(np.zeros((8, 1)), y, batch_size=1, verbose=0, callbacks=[hook])
+    squares = y[:, 0] ** 2
+    np.testing.assert_allclose(seen, np.cumsum(squares) / np.arange(1, 9), rtol=1e-6)

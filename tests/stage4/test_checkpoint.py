@@ -539,3 +539,53 @@ def test_a_deleted_file_is_refused(tmp_path):
         os.rename(path, path + ".away")
         assert_refused(prefix, path)
         os.rename(path + ".away", path)
+
+
+def test_a_custom_layers_attributes_are_saved_and_restored(tmp_path):
+    class Scaled(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.inner = layers.Dense(2)
+            self.gain = tf.Variable([1.5, -0.5])
+
+        def call(self, x):
+            return self.inner(x) * self.gain
+
+    layer = Scaled()
+    layer(X)
+    path = tf.train.Checkpoint(layer=layer).write(str(tmp_path / "w"))
+    keys = dict(tf.train.list_variables(path))
+    assert "layer/gain" in keys and "layer/inner/kernel" in keys, sorted(keys)
+    fresh = Scaled()
+    fresh(X)
+    tf.train.Checkpoint(layer=fresh).read(path).assert_consumed()
+    np.testing.assert_array_equal(fresh(X).numpy(), layer(X).numpy())
+
+
+def test_slots_of_variables_outside_the_checkpoint_are_left_out(tmp_path):
+    a, b = tf.Variable([1.0, 2.0]), tf.Variable([3.0])
+    optimizer = tf.keras.optimizers.SGD(0.1, momentum=0.9)
+    optimizer.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant([1.0]), b)])
+    path = tf.train.Checkpoint(optimizer=optimizer, a=a).write(str(tmp_path / "w"))
+    keys = dict(tf.train.list_variables(path))
+    slots = sorted(k for k in keys if ".OPTIMIZER_SLOT" in k)
+    assert slots == ["a/.OPTIMIZER_SLOT/optimizer/momentum"], sorted(keys)
+    assert keys[slots[0]] == [2]
+
+
+def test_a_tf_modules_attributes_are_saved_and_restored(tmp_path):
+    class Block(tf.Module):
+        def __init__(self, start):
+            super().__init__()
+            self.w = tf.Variable([start, start + 1.0])
+            self.inner = tf.Module()
+            self.inner.b = tf.Variable(start * 10.0)
+
+    block = Block(1.0)
+    path = tf.train.Checkpoint(block=block).write(str(tmp_path / "w"))
+    keys = dict(tf.train.list_variables(path))
+    assert "block/w" in keys and "block/inner/b" in keys, sorted(keys)
+    fresh = Block(0.0)
+    tf.train.Checkpoint(block=fresh).read(path).assert_consumed()
+    np.testing.assert_array_equal(fresh.w.numpy(), [1.0, 2.0])
+    assert float(fresh.inner.b) == 10.0

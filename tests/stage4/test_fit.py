@@ -602,3 +602,40 @@ def test_without_a_step_tracer_every_step_runs_eagerly():
         assert traced == [model.train_step, model.train_step]
     finally:
         training.register_step_tracer(previous)
+
+
+def test_layers_see_training_true_in_fit_and_false_in_evaluate_and_predict():
+    class Flags(layers.Layer):
+        """Passes its input through and notes the `training` flag Keras gives it."""
+
+        def __init__(self):
+            super().__init__()
+            self.seen = set()
+
+        def call(self, x, training=None):
+            self.seen.add(training)
+            return x
+
+    flags = Flags()
+    model = tf.keras.Sequential([layers.Dense(1, input_shape=(1,)), flags])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 1), np.float32), np.ones((4, 1), np.float32)
+    flags.seen.clear()
+    model.fit(x, y, epochs=1, verbose=0)
+    assert flags.seen == {True}
+    flags.seen.clear()
+    model.evaluate(x, y, verbose=0)
+    assert flags.seen == {False}
+    flags.seen.clear()
+    model.predict(x, verbose=0)
+    assert flags.seen == {False}
+
+
+def test_a_progbar_finishes_at_its_target_and_shows_the_time_taken(capsys):
+    import re
+    bar = tf.keras.utils.Progbar(3)            # Keras: reaching the target finalizes the bar
+    bar.update(1)
+    bar.update(3, values=[("loss", 0.5)])
+    out = capsys.readouterr().out
+    assert "3/3 [==============================]" in out and "loss: 0.5000" in out
+    assert int(re.search(r" - (\d+)s ", out).group(1)) < 60, out

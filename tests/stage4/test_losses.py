@@ -486,3 +486,28 @@ def test_losses_leave_their_inputs_unchanged():
     tf.losses.sparse_softmax_cross_entropy([0], logits)
     np.testing.assert_array_equal(logits, kept)
     np.testing.assert_array_equal(tensor.numpy(), kept)
+
+
+def test_log_cosh_averages_over_the_last_axis_of_rank_3_inputs():
+    y_pred = np.random.default_rng(5).normal(size=(2, 3, 4))
+    expected = np.mean(np.log(np.cosh(y_pred)), axis=-1)
+    got = L.log_cosh(np.zeros((2, 3, 4)), y_pred)
+    assert tuple(got.shape) == (2, 3)
+    close(got, expected)
+
+
+def test_tf1_compute_weighted_loss_with_a_scalar_weight_counts_every_loss():
+    # TF-1: a scalar weight is broadcast to every loss before the counting.
+    losses = tf.constant([1.0, 2.0, 3.0])
+    close(tf.losses.compute_weighted_loss(losses, weights=2.0), 12.0 / 3)
+    close(tf.losses.compute_weighted_loss(losses, weights=2.0, reduction="weighted_mean"),
+          12.0 / 6)
+    close(tf.losses.compute_weighted_loss(losses, weights=0.0), 0.0)
+
+
+def test_sparse_categorical_crossentropy_of_one_sample_is_a_scalar():
+    # Keras: a scalar label with a vector of probabilities gives a scalar loss.
+    probabilities = np.array([0.1, 0.2, 0.7])
+    got = L.sparse_categorical_crossentropy(2, probabilities)
+    assert tuple(got.shape) == ()
+    close(got, -np.log(0.7))

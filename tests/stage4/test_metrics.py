@@ -389,3 +389,20 @@ def test_errors_that_teach():
         M.Accuracy()([1, 2, 3], [1, 2])
     with pytest.raises(NotImplementedError, match="update_state"):
         M.Metric(name="bare").update_state(1.0)
+
+
+def test_sparse_accuracies_of_rank_3_predictions():
+    # Labels (2, 3) or (2, 3, 1) for scores (2, 3, 4): one hit or miss per position.
+    rng = np.random.default_rng(3)
+    scores = rng.random((2, 3, 4)).astype(np.float32)
+    labels = rng.integers(0, 4, size=(2, 3))
+    hits = (np.argmax(scores, -1) == labels).astype(np.float32)
+    close(M.sparse_categorical_accuracy(labels[..., None], scores), hits)
+    ranks = (scores > np.take_along_axis(scores, labels[..., None], -1)).sum(-1)
+    top2 = (ranks < 2).astype(np.float32)
+    got = M.sparse_top_k_categorical_accuracy(labels, scores, k=2)
+    assert tuple(got.shape) == (2, 3)
+    close(got, top2)
+    metric = M.SparseTopKCategoricalAccuracy(k=2)
+    metric.update_state(labels, scores)
+    close(metric.result(), top2.mean())

@@ -550,7 +550,7 @@ class TensorBoard(Callback):
         validation = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
         self._write("train", "epoch_", train, epoch)
         self._write("validation", "epoch_", validation, epoch)
-        if self.histogram_freq and (epoch + 1) % self.histogram_freq == 0:
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._histograms(epoch)
         for writer in self._writers.values():
             writer.flush()
