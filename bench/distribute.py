@@ -10,6 +10,9 @@
 2. Weak scaling: the time of one ``fit`` step with 256 rows per rank, on 1 and
    on 2 ranks (one BLAS thread per rank); efficiency = t(1 rank) / t(2 ranks);
    with eager steps (the target's row) and with traced ones.
+
+Each configuration runs ``ROUNDS`` times, 1 and 2 ranks alternately, and every
+number reported is the median over the rounds.
 """
 
 import json
@@ -92,6 +95,19 @@ def worker(out):
             json.dump(report, file)
 
 
+ROUNDS = 3
+
+
+def _median_report(reports):
+    """One report whose every number is the median of those runs' numbers."""
+    first = reports[0]
+    if isinstance(first, dict):
+        return {key: _median_report([r[key] for r in reports]) for key in first}
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return float(np.median(reports)) if isinstance(first, float) else first
+    return first
+
+
 def _verdict(met, what, number):
     return "- **%s** %s: %s" % ("MET" if met else "MISSED", what, number)
 
@@ -102,7 +118,8 @@ def section(reports, date):
     mlp = two["mlp"]
     lines = ["## tf.distribute: all-reduce and weak scaling over MPI", "",
              "Measured %s, wall clock, 2 MPI ranks on this machine (mpiexec, MPICH), one "
-             "BLAS thread per rank; medians of repeated collectives after a barrier." % date,
+             "BLAS thread per rank; medians of repeated collectives after a barrier, "
+             "and of %d rounds run 1 and 2 ranks alternately." % (date, ROUNDS),
              "",
              "| all-reduce of the MLP's 4 gradients (101,770 floats) | time | "
              "vs raw per buffer | vs raw flat |",
@@ -139,14 +156,18 @@ def section(reports, date):
 def main(argv):
     mpiexec = os.path.join(os.path.dirname(sys.executable), "mpiexec")
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    reports = {}
-    for ranks in (1, 2):
-        out = tempfile.mktemp(suffix=".json")
-        subprocess.run([mpiexec, "-n", str(ranks), sys.executable, __file__, "--worker", out],
-                       check=True, env=env)
-        with open(out) as file:
-            reports[ranks] = json.load(file)
-        os.remove(out)
+    # 1 and 2 ranks alternately, ROUNDS times, and the median of each: on a shared
+    # machine whose speed drifts over minutes, one run of each compares two moments.
+    runs = {1: [], 2: []}
+    for _ in range(ROUNDS):
+        for ranks in (1, 2):
+            out = tempfile.mktemp(suffix=".json")
+            subprocess.run([mpiexec, "-n", str(ranks), sys.executable, __file__, "--worker",
+                            out], check=True, env=env)
+            with open(out) as file:
+                runs[ranks].append(json.load(file))
+            os.remove(out)
+    reports = {ranks: _median_report(found) for ranks, found in runs.items()}
     text = section(reports, time.strftime("%Y-%m-%d %H:%M"))
     print(text)
     if "--write" in argv:
