@@ -30,7 +30,7 @@ from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest
 from stage2_autodiff.registry import register_gradient
 
-from .tracing import SymbolicTensor, current_tracer
+from .tracing import SymbolicTensor, current_tracer, relaxed_shape
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -137,8 +137,7 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
     chosen = true_cf if bool(pred._value) else false_cf
     # Static shapes: what both branches agree on (a dimension either leaves
     # unknown, or where they differ, is None).
-    shapes = [tuple(a if a == b else None for a, b in zip(t.shape, f.shape))
-              if len(t.shape) == len(f.shape) else tuple(t.shape)
+    shapes = [relaxed_shape(t.shape, f.shape) or tuple(t.shape)   # ranks differ: true's
               for t, f in zip(true_cf.graph.outputs, false_cf.graph.outputs)]
     outs = tracer.record(op, (pred, *inputs, *variables), {}, given=chosen.output_examples,
                          given_shapes=shapes)

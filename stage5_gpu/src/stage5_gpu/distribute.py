@@ -123,6 +123,12 @@ def shard_bounds(rows, num_replicas, replica_id):
     return start, start + base + (1 if replica_id < extra else 0)
 
 
+def _rows_of(batch, start, stop):
+    """Rows ``[start, stop)`` of every part of ``batch`` (scalars stay whole)."""
+    return nest.pack_sequence_as(batch, [part[start:stop] if np.ndim(part) > 0 else part
+                                         for part in nest.flatten(batch)])
+
+
 def _rows(batch):
     """The global batch's number of rows (its first dimension, the same for every part)."""
     sizes = {int(np.shape(part)[0]) for part in nest.flatten(batch) if np.ndim(part) > 0}
@@ -224,8 +230,7 @@ class _MirroringStrategy(Strategy):
             rows = _rows(batch)
             start, stop = shard_bounds(rows, self.num_replicas_in_sync, self._replica_id)
             self._share = (stop - start) / rows
-            yield nest.pack_sequence_as(batch, [part[start:stop] if np.ndim(part) > 0 else part
-                                                for part in nest.flatten(batch)])
+            yield _rows_of(batch, start, stop)
         self._share = None
 
     def _predict_batch(self, batch, predict):
@@ -233,8 +238,7 @@ class _MirroringStrategy(Strategy):
         if rows < self.num_replicas_in_sync:      # too few rows to share: all predict all
             return predict(batch)
         start, stop = shard_bounds(rows, self.num_replicas_in_sync, self._replica_id)
-        local = predict(nest.pack_sequence_as(batch, [
-            part[start:stop] if np.ndim(part) > 0 else part for part in nest.flatten(batch)]))
+        local = predict(_rows_of(batch, start, stop))
         return nest.pack_sequence_as(local, [self._gather_rows(np.asarray(part), rows)
                                              for part in nest.flatten(local)])
 

@@ -48,7 +48,7 @@ from stage4_training.keras import training as _training
 
 from . import passes
 from .runner import compile_graph
-from .tracing import Tracer
+from .tracing import Tracer, relaxed_shape
 
 __all__ = ["function", "Function", "ConcreteFunction"]
 
@@ -92,13 +92,6 @@ def _structure_key(structure):
 def _as_tensors(leaves):
     """NumPy arrays among the arguments are tensors too, as in TensorFlow."""
     return [Tensor(leaf) if isinstance(leaf, np.ndarray) else leaf for leaf in leaves]
-
-
-def _relax(old, new):
-    """The most specific shape that describes both: dimensions that differ become None."""
-    if old is None or new is None or len(old) != len(new):
-        return None
-    return tuple(a if a == b else None for a, b in zip(old, new))
 
 
 # --- the traced function ----------------------------------------------------------
@@ -436,7 +429,7 @@ class Function:
             ("tensor", None if s is None else len(s), x.dtype.name) if _is_tensor_leaf(x)
             else _leaf_key(x) for x, s in zip(leaves, shapes)))
         seen = self._relaxed.get(ranks)
-        relaxed = shapes if seen is None else [_relax(a, b) for a, b in zip(seen, shapes)]
+        relaxed = shapes if seen is None else [relaxed_shape(a, b) for a, b in zip(seen, shapes)]
         self._relaxed[ranks] = relaxed
         key = (_structure_key(structure), tuple(
             _leaf_key(x, r) if _is_tensor_leaf(x) else _leaf_key(x)

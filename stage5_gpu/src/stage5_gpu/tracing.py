@@ -54,7 +54,7 @@ from stage2_autodiff.variables import ReadVariableOp, Variable
 from .errors import OperatorNotAllowedInGraphError
 from .graph import Graph
 
-__all__ = ["SymbolicTensor", "Tracer", "current_tracer"]
+__all__ = ["SymbolicTensor", "Tracer", "current_tracer", "relaxed_shape"]
 
 _ASSIGN_OPS = ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp")
 
@@ -335,9 +335,10 @@ class Tracer:
         except Exception:           # the op refuses the probes: keep what is known
             self.refusals.append(op.name)
             return [r.shape for r in results], None
-        shapes = [tuple(a if a == b else None for a, b in zip(r.shape, p.shape))
-                  if len(r.shape) == len(p.shape) else r.shape
-                  for r, p in zip(results, probed)]
+        shapes = []
+        for r, p in zip(results, probed):
+            relaxed = relaxed_shape(r.shape, p.shape)
+            shapes.append(r.shape if relaxed is None else relaxed)   # ranks differ: keep r's
         return shapes, probed
 
     def _example_results(self, op, examples, attrs):
@@ -360,6 +361,19 @@ class Tracer:
         self._reads[key] = op.kernels["CPU"](np, old, value._value)
         self.graph.add_node("assign", op, [node_input], {"variable": variable}, [])
         return None
+
+
+def relaxed_shape(a, b):
+    """The most specific shape that describes both ``a`` and ``b``: dimensions
+    that differ become None; None (the rank unknown) when their ranks differ.
+
+    >>> from stage5_gpu.tracing import relaxed_shape
+    >>> relaxed_shape((5, 3), (6, 3)), relaxed_shape((5,), (5, 1))
+    ((None, 3), None)
+    """
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return tuple(x if x == y else None for x, y in zip(a, b))
 
 
 def _probe_for(array, shape, start=None):

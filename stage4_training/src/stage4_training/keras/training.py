@@ -240,14 +240,16 @@ class Model(stage3_models.Model):
     def _forget_step_functions(self):
         self.train_function = self.test_function = self.predict_function = None
 
-    def _step_function(self, step):
-        """``step`` as ``fit`` and the others call it: the method itself when
-        running eagerly, else traced by the registered tracer. A traced step
-        keeps one graph per batch signature (shapes, dtypes), so a last, smaller
-        batch traces once more; every later call reuses the graphs."""
-        if self.run_eagerly:
-            return step
-        return _step_tracer(step, jit_compile=self._jit_compile)
+    def _step_function(self, attribute, step, force):
+        """The callable kept in ``attribute`` (``train_function`` ...), made on
+        first use (or when ``force``): ``step`` itself when running eagerly, else
+        ``step`` traced by the registered tracer. A traced step keeps one graph
+        per batch signature (shapes, dtypes), so a last, smaller batch traces
+        once more; every later call reuses the graphs."""
+        if getattr(self, attribute) is None or force:
+            setattr(self, attribute, step if self.run_eagerly
+                    else _step_tracer(step, jit_compile=self._jit_compile))
+        return getattr(self, attribute)
 
     def make_train_function(self, force=False):
         """The callable ``fit`` and ``train_on_batch`` call for each batch:
@@ -260,9 +262,7 @@ class Model(stage3_models.Model):
         >>> model.make_train_function() == model.train_step
         True
         """
-        if self.train_function is None or force:
-            self.train_function = self._step_function(self.train_step)
-        return self.train_function
+        return self._step_function("train_function", self.train_step, force)
 
     def make_test_function(self, force=False):
         """The callable ``evaluate`` and ``test_on_batch`` call for each batch:
@@ -274,9 +274,7 @@ class Model(stage3_models.Model):
         >>> model.make_test_function() == model.test_step
         True
         """
-        if self.test_function is None or force:
-            self.test_function = self._step_function(self.test_step)
-        return self.test_function
+        return self._step_function("test_function", self.test_step, force)
 
     def make_predict_function(self, force=False):
         """The callable ``predict`` and ``predict_on_batch`` call for each batch:
@@ -287,9 +285,7 @@ class Model(stage3_models.Model):
         >>> model.make_predict_function() == model.predict_step
         True
         """
-        if self.predict_function is None or force:
-            self.predict_function = self._step_function(self.predict_step)
-        return self.predict_function
+        return self._step_function("predict_function", self.predict_step, force)
 
     @property
     def distribute_strategy(self):

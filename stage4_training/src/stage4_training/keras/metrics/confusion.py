@@ -114,7 +114,7 @@ def _only_top_k(y_pred, k):
     (below every threshold), as Keras does for ``top_k``."""
     indices = tf.math.top_k(y_pred, k=k).indices
     chosen = tf.reduce_sum(tf.one_hot(indices, y_pred.shape[-1], dtype=y_pred.dtype), axis=-2)
-    return tf.where(chosen > 0.0, y_pred, tf.fill(tuple(y_pred.shape), -np.inf))
+    return tf.where(chosen > 0.0, y_pred, -np.inf)
 
 
 class _Count(_Thresholded):
