@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 SKIPPED = "browser check skipped: no chromium (apt-get install chromium)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -91,6 +92,15 @@ def serve(site):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def served(url):
+    """Whether the local server answers ``url`` with a success (a 2xx status)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return 200 <= answer.status < 300
+    except OSError:  # urllib's HTTPError and URLError are OSErrors
+        return False
 
 
 def page_paths(site):
@@ -176,9 +186,16 @@ def check(site, chromium):
     def on_request_failed(request):
         if request.url in blocked:
             return
-        if (request.failure == "net::ERR_ABORTED"
-                and made_on.get(request) != current["path"]):
-            return  # still loading when the check went on to the next page
+        if request.failure == "net::ERR_ABORTED":
+            # The browser itself dropped the request: the check went on to the
+            # next page while it loaded, or Chromium gave up on a favicon it
+            # asks for in the background (CI saw that once, for favicon.png).
+            # A reader sees nothing of it, so ask the server directly whether
+            # the file is there, and report it only when it is not.
+            if made_on.get(request) == current["path"] and not served(request.url):
+                report("request failed (%s, and the server does not serve it): %s"
+                       % (request.failure, request.url))
+            return
         report("request failed (%s): %s" % (request.failure, request.url))
 
     def on_response(response):
