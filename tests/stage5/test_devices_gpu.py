@@ -14,6 +14,8 @@ import pytest
 
 import stage5_gpu as tf
 
+from .test_distribute import ENV, SCRIPT, launch, needs_mpiexec, results
+
 CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
 GPU0 = "/job:localhost/replica:0/task:0/device:GPU:0"
 
@@ -144,3 +146,26 @@ def test_without_soft_placement_a_missing_gpu_index_is_refused():
                 tf.zeros([1])
     finally:
         tf.config.set_soft_device_placement(True)
+
+
+# --- tf.distribute with GPU replicas (task 6's strategy on task 7's devices) ------
+@needs_mpiexec
+def test_two_gpu_replicas_stage_their_gradients_through_the_host(tmp_path):
+    # With a GPU, variables and gradients live on GPU:0 (TF's placement); the
+    # all-reduce copies each gradient to the host, sums there, and copies back.
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    cpu_only = dict(ENV, CUDA_VISIBLE_DEVICES="")
+    single, _ = launch([SCRIPT, str(one), "loop", "single"], ranks=0, env=cpu_only)
+    assert single.returncode == 0, single.stderr
+    pair, _ = launch([SCRIPT, str(two), "loop"], ranks=2, timeout=300)
+    assert pair.returncode == 0, pair.stderr
+    reference, ref_report = results(one, 0)
+    rank0, report0 = results(two, 0)
+    rank1, report1 = results(two, 1)
+    assert ref_report["device"].endswith("CPU:0")
+    assert report0["device"].endswith("GPU:0") and report1["device"].endswith("GPU:0")
+    for a, b, c in zip(reference, rank0, rank1):
+        np.testing.assert_array_equal(b, c)
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)

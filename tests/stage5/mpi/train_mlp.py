@@ -89,6 +89,7 @@ def main(out, mode, distributed):
             per_replica = strategy.run(step, args=(images, labels))
             losses.append(float(strategy.reduce("SUM", per_replica, axis=None)))
         report["losses"] = losses
+    report["device"] = net.trainable_variables[0].device     # GPU:0 where there is one
     np.savez(os.path.join(out, "rank%d.npz" % rank),
              *[v.numpy() for v in net.trainable_variables])
     with open(os.path.join(out, "rank%d.json" % rank), "w") as file:
