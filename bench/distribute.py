@@ -10,9 +10,16 @@
 2. Weak scaling: the time of one ``fit`` step with 256 rows per rank, on 1 and
    on 2 ranks (one BLAS thread per rank); efficiency = t(1 rank) / t(2 ranks);
    with eager steps (the target's row) and with traced ones.
+3. The machine's own ceiling: two processes that each run the 1-rank step at
+   the same time, with no strategy and no communication (only a barrier around
+   each timed epoch). Two processes on two cores slow each other down (shared
+   caches, memory bandwidth, a virtual machine's neighbours); what the strategy
+   costs on top of that is t(2 ranks) / t(2 independent processes). The same two
+   processes once more, each step followed by a raw mpi4py ``Allreduce`` of the
+   gradients' bytes, are the floor of any synchronous data-parallel framework here.
 
-Each configuration runs ``ROUNDS`` times, 1 and 2 ranks alternately, and every
-number reported is the median over the rounds.
+Each configuration runs ``ROUNDS`` times, 1 rank, 2 ranks and 2 independent
+processes in turn, and every number reported is the median over the rounds.
 """
 
 import json
@@ -37,14 +44,20 @@ def _median_time(fn, comm, repeats):
     return float(np.median(times))
 
 
-def worker(out):
+def worker(out, independent=False):
     import stage5_gpu as tf
     from mpi4py import MPI
-    strategy = tf.distribute.MultiWorkerMirroredStrategy()
     comm = MPI.COMM_WORLD
-    report = {"ranks": comm.Get_size()}
+    if independent:
+        # Each process trains alone: the default strategy (one replica), its
+        # own 256 rows. Only the barriers of the timing loop are shared.
+        strategy = tf.distribute.get_strategy()
+        report = {"ranks": 1, "processes": comm.Get_size()}
+    else:
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        report = {"ranks": comm.Get_size()}
     rng = np.random.default_rng(comm.Get_rank())
-    if comm.Get_size() > 1:
+    if report["ranks"] > 1:
         shapes = [(784, 128), (128,), (128, 10), (10,)]
         grads = [rng.standard_normal(s).astype("float32") for s in shapes]
 
@@ -71,10 +84,22 @@ def worker(out):
         report["sizes"] = sizes
     # weak scaling: 256 rows per rank
     per_rank, steps = 256, 40
-    rows = per_rank * comm.Get_size()
+    rows = per_rank * report["ranks"]
     x = rng.random((rows * steps, 784), dtype=np.float32)
     y = rng.integers(0, 10, rows * steps)
-    for key, run_eagerly in (("step", True), ("traced_step", False)):
+    class RawAllreduce(tf.keras.callbacks.Callback):
+        """After every step, a raw mpi4py Allreduce of the gradients' bytes: what
+        synchronous data parallelism costs with no framework around it."""
+        flat = np.ones(101_770, np.float32)
+
+        def on_train_batch_end(self, batch, logs=None):
+            comm.Allreduce(MPI.IN_PLACE, self.flat, op=MPI.SUM)
+
+    if independent:
+        modes = (("step", True, []), ("step_raw_allreduce", True, [RawAllreduce()]))
+    else:
+        modes = (("step", True, []), ("traced_step", False, []))
+    for key, run_eagerly, callbacks in modes:
         with strategy.scope():
             model = tf.keras.Sequential([tf.keras.layers.Dense(128, activation="relu",
                                                                input_shape=(784,)),
@@ -86,16 +111,19 @@ def worker(out):
         for _ in range(7):      # the median epoch of 40 steps
             comm.Barrier()
             start = time.perf_counter()
-            model.fit(x, y, batch_size=rows, epochs=1, verbose=0, shuffle=False)
+            model.fit(x, y, batch_size=rows, epochs=1, verbose=0, shuffle=False,
+                      callbacks=callbacks)
             comm.Barrier()
             epochs.append((time.perf_counter() - start) / steps)
-        report[key] = float(np.median(epochs))
+        # The mean over the processes (with a strategy every rank's step is the
+        # same, as each waits for the others at every all-reduce).
+        report[key] = float(np.mean(comm.allgather(float(np.median(epochs)))))
     if comm.Get_rank() == 0:
         with open(out, "w") as file:
             json.dump(report, file)
 
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 def _median_report(reports):
@@ -119,7 +147,7 @@ def section(reports, date):
     lines = ["## tf.distribute: all-reduce and weak scaling over MPI", "",
              "Measured %s, wall clock, 2 MPI ranks on this machine (mpiexec, MPICH), one "
              "BLAS thread per rank; medians of repeated collectives after a barrier, "
-             "and of %d rounds run 1 and 2 ranks alternately." % (date, ROUNDS),
+             "and of %d rounds that run 1 rank, 2 ranks and 2 independent processes in turn." % (date, ROUNDS),
              "",
              "| all-reduce of the MLP's 4 gradients (101,770 floats) | time | "
              "vs raw per buffer | vs raw flat |",
@@ -136,6 +164,8 @@ def section(reports, date):
             "{:,}".format(int(n)), row["strategy"] * 1e6, row["raw"] * 1e6,
             row["strategy"] / row["raw"]))
     t1, t2 = reports[1]["step"], two["step"]
+    alone = reports["independent"]["step"]
+    raw = reports["independent"]["step_raw_allreduce"]
     efficiency = t1 / t2
     lines += ["", "| fit step, 256 rows per rank | 1 rank | 2 ranks | weak-scaling efficiency |",
               "|---|---|---|---|",
@@ -144,6 +174,17 @@ def section(reports, date):
               "| the same, traced steps (`run_eagerly=False`) | %.2f ms | %.2f ms | %.0f%% |" % (
                   reports[1]["traced_step"] * 1e3, two["traced_step"] * 1e3,
                   100 * reports[1]["traced_step"] / two["traced_step"]),
+              "| the machine's ceiling: 2 independent 1-rank processes at once, no "
+              "communication | %.2f ms | %.2f ms each | %.0f%% |" % (
+                  t1 * 1e3, alone * 1e3, 100 * t1 / alone),
+              "| the floor of any framework: the same 2 processes, each step followed by "
+              "a raw mpi4py `Allreduce` of the gradients' 101,770 floats | %.2f ms | "
+              "%.2f ms each | %.0f%% |" % (t1 * 1e3, raw * 1e3, 100 * t1 / raw),
+              "",
+              "What the strategy itself costs on 2 ranks: %.2f ms a step, against %.2f ms "
+              "for two processes that do not communicate (%.2fx) and %.2f ms for two that "
+              "only all-reduce the same bytes raw (%.2fx)."
+              % (t2 * 1e3, alone * 1e3, t2 / alone, raw * 1e3, t2 / raw),
               "", "Targets:", ""]
     ratio = mlp["strategy"] / mlp["raw_each"]
     lines.append(_verdict(ratio <= 1.1, "gradient all-reduce within 1.1x of raw `Allreduce` "
@@ -158,14 +199,15 @@ def main(argv):
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # 1 and 2 ranks alternately, ROUNDS times, and the median of each: on a shared
     # machine whose speed drifts over minutes, one run of each compares two moments.
-    runs = {1: [], 2: []}
+    runs = {1: [], 2: [], "independent": []}
     for _ in range(ROUNDS):
-        for ranks in (1, 2):
+        for key, ranks, mode in ((1, 1, "--worker"), (2, 2, "--worker"),
+                                 ("independent", 2, "--independent")):
             out = tempfile.mktemp(suffix=".json")
-            subprocess.run([mpiexec, "-n", str(ranks), sys.executable, __file__, "--worker",
-                            out], check=True, env=env)
+            subprocess.run([mpiexec, "-n", str(ranks), sys.executable, __file__, mode, out],
+                           check=True, env=env)
             with open(out) as file:
-                runs[ranks].append(json.load(file))
+                runs[key].append(json.load(file))
             os.remove(out)
     reports = {ranks: _median_report(found) for ranks, found in runs.items()}
     text = section(reports, time.strftime("%Y-%m-%d %H:%M"))
@@ -181,7 +223,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
-        worker(sys.argv[2])
+    if len(sys.argv) > 2 and sys.argv[1] in ("--worker", "--independent"):
+        worker(sys.argv[2], independent=sys.argv[1] == "--independent")
     else:
         main(sys.argv[1:])
