@@ -45,15 +45,36 @@ def shape_attr(shape, op_name, table=False):
             shape = shape.numpy()
         array = np.asarray(shape)
         if array.dtype.kind not in "iu" and array.size:
-            raise TypeError
+            raise ValueError
         if array.ndim > (2 if table else 1):    # [[2], [3]] is no shape: refuse it
             raise ValueError
         return tuple(int(d) for d in array.reshape(-1).tolist())
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(
-            "%s: a shape must be a flat list of ints (one per dimension), got %r"
-            % (op_name, shape),
-            op=op_name) from None
+    except TypeError as error:
+        if _holds_a_tensor(shape):
+            # A tensor that refuses to give its value: one that a graph computes
+            # when it runs (tf.shape(x) inside tf.function); its error says why.
+            raise InvalidArgumentError(
+                "%s: the shape %r is a tensor whose value is not known yet, and %s takes "
+                "its shape as a Python value (an attribute of the op). Use an op that "
+                "needs no shape (tf.zeros_like(x), tf.ones_like(x), broadcasting) or -1 "
+                "for the unknown size in tf.reshape. (%s)" % (op_name, shape, op_name, error),
+                op=op_name) from None
+        raise _not_a_shape(shape, op_name) from None
+    except ValueError:
+        raise _not_a_shape(shape, op_name) from None
+
+
+def _not_a_shape(shape, op_name):
+    return InvalidArgumentError(
+        "%s: a shape must be a flat list of ints (one per dimension), got %r"
+        % (op_name, shape), op=op_name)
+
+
+def _holds_a_tensor(shape):
+    """Whether ``shape`` is a tensor, or a list or tuple with a tensor in it."""
+    if isinstance(shape, Tensor):
+        return True
+    return isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape)
 
 
 def int_attr(value, what, op_name):
