@@ -79,14 +79,18 @@ def markdown_section(title, results, notes, date):
     """The generated Markdown for one stage: a table, the targets, the notes."""
     labels = _columns(results)
     peers = [p for p in _PEERS if p in labels]
+    # Like against like: with a "function" column (stage 5), TensorFlow's numbers
+    # are its tf.function, so they are set against our traced graph, not eager.
+    ours_for = {p: "function" if p == "tensorflow" and "function" in labels else "ours"
+                for p in peers}
     header = (["case"] + [_label(label) for label in labels] + ["ours / NumPy"]
-              + ["ours / %s" % _label(p) for p in peers] + ["spread"])
+              + ["%s / %s" % (ours_for[p], _label(p)) for p in peers] + ["spread"])
     out = ["## %s" % title, "", "Measured %s. *spread*: the largest interquartile "
            "range of the case's repeats, relative to their median." % date, "",
            "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for (case, timings), (name, cells, ratio, _) in zip(results, _rows(results)):
-        peer_ratios = ["%.2fx" % (timings["ours"].median / timings[p].median)
-                       if timings and p in timings and "ours" in timings else "-"
+        peer_ratios = ["%.2fx" % (timings[ours_for[p]].median / timings[p].median)
+                       if timings and p in timings and ours_for[p] in timings else "-"
                        for p in peers]
         spread = ("%.0f%%" % (100 * max(t.spread for t in timings.values()))
                   if timings else "-")

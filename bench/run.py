@@ -137,7 +137,11 @@ def main(argv=None):
         parser.error("--quick numbers are too rough for RESULTS.md; drop one of them")
 
     timing.use_clock(args.clock)
-    peers.tensorflow()        # look it up once, so every stage's notes mention it
+    tensorflow = peers.tensorflow()   # look it up once, so every stage's notes mention it
+    if tensorflow is not None and args.threads:
+        # Before TensorFlow's runtime starts (its first op): its thread pools too.
+        tensorflow.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tensorflow.config.threading.set_inter_op_parallelism_threads(args.threads)
     load = _load()
     date = "%s, %s clock, %s, load average %s at the start" % (
         time.strftime("%Y-%m-%d %H:%M"), args.clock,
@@ -148,8 +152,9 @@ def main(argv=None):
         print("Stage %d" % number, flush=True)
         title, results, notes = run_stage(number, args.quick)
         notes = notes + peers.notes()
-        if peers.tensorflow() is not None:   # looked up here, so notes() lists it
-            notes.append("TensorFlow is installed, but no case has a TensorFlow version yet")
+        if tensorflow is not None and "tensorflow" not in report._columns(results):
+            notes.append("TensorFlow is installed, but no case of this stage has a "
+                         "TensorFlow version yet")
         print()
         print(report.terminal_table(title, results))
         for note in notes:

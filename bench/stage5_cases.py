@@ -5,7 +5,9 @@ The computations are those of stages 2 and 3, built by their own case builders
 ("ours") and PyTorch eager ("torch"), and adds "function": the same Python
 function of ours wrapped in ``tf.function``. The first call traces (the warm-up
 run); the timed calls run the optimised graph's schedule. Where JAX is
-installed, "jax" is the same computation under ``jax.jit`` (``value_and_grad``).
+installed, "jax" is the same computation under ``jax.jit`` (``value_and_grad``);
+where TensorFlow is, "tensorflow" is it under the real ``tf.function`` (a
+``GradientTape`` inside the traced function, as seed 004 writes a train step).
 
 * the 50-step Elman RNN forward+backward (stage 2's case);
 * the MLP 784-128-10 forward+backward at batch 32 and 256 (stage 3's case);
@@ -41,19 +43,20 @@ def cases(quick=False):
     yield build_or_skip(
         "Elman RNN forward+backward (%d steps, hidden %d, batch %d)" % (
             stage2_cases.RNN_STEPS, stage2_cases.RNN_HIDDEN, stage2_cases.RNN_BATCH),
-        lambda: _traced(tf, stage2_cases._rnn_case(tf, torch, repeat, min_time), "rnn", _jax_rnn, [
+        lambda: _traced(tf, stage2_cases._rnn_case(tf, torch, repeat, min_time), "rnn",
+                        (_jax_rnn, _tf_rnn), [
             Target("function", "numpy", 1.1, "RNN fwd+bwd under function <= 1.1x the NumPy floor"),
             Target("function", "ours", 1.0, "function no slower than eager")]))
     for batch in (32, 256):
         yield build_or_skip(
             "MLP 784-128-10 forward+backward, batch %d" % batch,
             lambda b=batch: _traced(tf, stage3_cases._mlp_case(tf, torch, b, 99, repeat, min_time),
-                                    "mlp", _jax_mlp, [Target("function", "numpy", 1.1,
+                                    "mlp", (_jax_mlp, _tf_mlp), [Target("function", "numpy", 1.1,
                                                    "MLP batch %d under function <= 1.1x the "
                                                    "NumPy floor" % b)]))
     yield build_or_skip(
         "tanh(x*w + b) forward+backward, n=4",
-        lambda: _traced(tf, stage2_cases._tanh_case(tf, torch, 4, repeat, min_time), "tanh", None, [
+        lambda: _traced(tf, stage2_cases._tanh_case(tf, torch, 4, repeat, min_time), "tanh", (None, None), [
             Target("function", "torch", 0.5, "n=4 fwd+bwd under function <= 0.5x PyTorch")]))
     yield build_or_skip("one trace of the MLP step (trace + optimise + compile), batch 32",
                         lambda: _trace_cost(tf, torch, repeat))
@@ -68,9 +71,11 @@ def cases(quick=False):
             lambda b=batch: _fit_case(tf, torch, x, y, b, 2 if quick else 3))
 
 
-def _traced(tf, case, name, jax_version, targets):
+def _traced(tf, case, name, peer_versions, targets):
     """``case`` with a "function" implementation: its eager "ours" under tf.function;
-    and "jax", ``jax_version(jax, case.data)`` under ``jax.jit``, if JAX is installed."""
+    "jax", ``jax_version(jax, case.data)`` under ``jax.jit``, if JAX is installed;
+    "tensorflow", ``tf_version(tensorflow, case.data)``, if TensorFlow is."""
+    jax_version, tf_version = peer_versions
     eager = case.impls["ours"]
     traced = tf.function(eager)
     results = {"ours": eager(), "function": traced()}
@@ -81,6 +86,13 @@ def _traced(tf, case, name, jax_version, targets):
         case.impls["jax"] = lambda: jax.block_until_ready(jitted())
         loss, grads = jitted()
         results["jax"] = [np.asarray(loss)] + [np.asarray(g) for g in grads]
+    tensorflow = peers.tensorflow()
+    if tensorflow is not None and tf_version is not None:
+        step = tf_version(tensorflow, case.data)
+        # .numpy() of the loss waits for the result, as block_until_ready does.
+        case.impls["tensorflow"] = lambda: step()[0].numpy()
+        loss, grads = step()
+        results["tensorflow"] = [loss.numpy()] + [g.numpy() for g in grads]
     agree(name + " (function)", results, rtol=1e-4, atol=1e-5)
     case.targets = targets
     return case
@@ -114,6 +126,40 @@ def _jax_mlp(jax, data):
     step = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2, 3)))
     params = [jnp.asarray(data[k]) for k in ("w1", "b1", "w2", "b2")]
     return lambda: step(*params)
+
+
+def _tf_rnn(tensorflow, data):
+    """The Elman RNN's loss and gradients in real TensorFlow, under tf.function."""
+    xs = [tensorflow.constant(x) for x in data["xs"]]
+    h0 = tensorflow.constant(data["h0"])
+    params = [tensorflow.Variable(data[k]) for k in ("wx", "wh", "b")]
+
+    @tensorflow.function
+    def step():
+        wx, wh, b = params
+        with tensorflow.GradientTape() as tape:
+            h = h0
+            for x in xs:        # a Python loop: unrolled into the graph, as ours is
+                h = tensorflow.tanh(tensorflow.matmul(x, wx) + tensorflow.matmul(h, wh) + b)
+            loss = tensorflow.reduce_sum(h)
+        return loss, tape.gradient(loss, params)
+    return step
+
+
+def _tf_mlp(tensorflow, data):
+    """The MLP's mean softmax cross-entropy and gradients in real TensorFlow."""
+    x, y = tensorflow.constant(data["x"]), tensorflow.constant(data["y"])
+    params = [tensorflow.Variable(data[k]) for k in ("w1", "b1", "w2", "b2")]
+
+    @tensorflow.function
+    def step():
+        w1, b1, w2, b2 = params
+        with tensorflow.GradientTape() as tape:
+            logits = tensorflow.matmul(tensorflow.nn.relu(tensorflow.matmul(x, w1) + b1), w2) + b2
+            loss = tensorflow.reduce_mean(
+                tensorflow.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        return loss, tape.gradient(loss, params)
+    return step
 
 
 def _fusion_case(tf, torch, repeat):
