@@ -289,3 +289,17 @@ def test_static_shapes_with_unknown_sizes_flow_through_cond_and_while_loop():
     assert seen == {"cond": [None, 4], "after cond": [None, 4], "branches differ": [None, 3],
                     "while": [None, 3], "after while": [None]}
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_py_function_whose_result_no_tf_op_made_adds_no_gradient():
+    # Its Python function returns a plain number for two inputs: nothing of it
+    # is differentiable, so only x * x contributes to the gradient.
+    @tf.function
+    def f(x):
+        return tf.py_function(lambda a, b: 3.0, [x, x * 2.0], tf.float32) + x * x
+    x = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    assert float(y) == 7.0
+    assert float(tape.gradient(y, x)) == 4.0

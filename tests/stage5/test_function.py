@@ -361,3 +361,30 @@ def test_the_fast_path_finds_the_concrete_function_the_plain_path_made():
     v = tf.Variable([1.0, 2.0])
     np.testing.assert_allclose(f(v, b).numpy(), [3.0, 8.0])   # a variable: the plain path
     assert len(f._by_shapes) == 3
+
+
+def test_unhashable_python_arguments_retrace_per_object():
+    # A Python object that cannot be hashed is part of the signature by
+    # identity: another object is another trace, never the first one's graph.
+    class Config:
+        __hash__ = None
+
+        def __init__(self, k):
+            self.k = k
+    f = tf.function(lambda x, config: x * config.k)
+    two, three = Config(2.0), Config(3.0)
+    assert float(f(tf.constant(1.0), two)) == 2.0
+    assert float(f(tf.constant(1.0), three)) == 3.0
+    assert float(f(tf.constant(2.0), two)) == 4.0
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_reduce_retracing_keeps_relaxing_after_another_rank_came_in_between():
+    f = tf.function(lambda x: tf.reduce_sum(x), reduce_retracing=True)
+    f(tf.ones([2]))
+    f(tf.ones([2, 2]))                       # another rank
+    assert float(f(tf.ones([3]))) == 3.0     # the vector's size changed: relaxed
+    count = f.experimental_get_tracing_count()
+    for n in (4, 5, 6):
+        assert float(f(tf.ones([n]))) == n
+    assert f.experimental_get_tracing_count() == count

@@ -211,3 +211,43 @@ def test_known_shapes_stay_known():
         x = tracer.placeholder(tf.ones([5, 3]))
         assert tf.matmul(x, tf.ones([3, 4])).shape == (5, 4)
         assert tf.reduce_sum(x, axis=1).shape == (5,)
+
+
+def test_a_variable_returned_or_assigned_from_is_read_when_the_graph_runs():
+    v, w = tf.Variable([1.0, 2.0]), tf.Variable([0.0, 0.0])
+    with Tracer("f") as tracer:
+        x = tracer.placeholder(tf.constant(1.0))
+        w.assign(v)                          # the variable itself is the value
+        tracer.set_outputs([v, x * 2.0])     # and an output
+    v.assign([3.0, 4.0])
+    got_v, got_x = run(tracer.graph, np.float32(5.0))
+    np.testing.assert_array_equal(got_v, [3.0, 4.0])
+    assert got_x == 10.0
+    np.testing.assert_array_equal(w.numpy(), [3.0, 4.0])
+
+
+def test_set_outputs_tells_tensors_from_python_values():
+    with Tracer("f") as tracer:
+        x = tracer.placeholder(tf.constant([1.0, 2.0]))
+        flags = tracer.set_outputs({"a": x * 2.0, "b": 3, "c": None, "d": [x, "text"]})
+    # One entry per leaf, in nest.flatten's order (dict keys sorted).
+    assert flags == [(True, None), (False, 3), (False, None), (True, None), (False, "text")]
+    assert len(tracer.graph.outputs) == 2
+    got = run(tracer.graph, np.array([3.0, 4.0], np.float32))
+    np.testing.assert_array_equal(got[0], [6.0, 8.0])
+    np.testing.assert_array_equal(got[1], [3.0, 4.0])
+
+
+def test_an_op_that_holds_the_traced_size_keeps_its_shape_under_an_unknown_dimension():
+    # Adding a constant of two elements fixes the unknown size at two (as
+    # TensorFlow's shape inference says for [None] + [2]); the graph still runs.
+    with Tracer("f") as tracer:
+        x = tracer.placeholder(tf.ones([2]), shape=(None,))
+        y = x + tf.constant([1.0, 2.0])
+        assert y.shape == (2,)
+        z = tf.reshape(x, [2, 1])
+        assert z.shape == (2, 1)
+        tracer.set_outputs([y * 2.0, z])
+    y, z = run(tracer.graph, np.array([3.0, 4.0], np.float32))
+    np.testing.assert_array_equal(y, [8.0, 12.0])
+    np.testing.assert_array_equal(z, [[3.0], [4.0]])
