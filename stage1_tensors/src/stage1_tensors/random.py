@@ -210,7 +210,8 @@ def _categorical(xp, logits, num_samples, seed, output_dtype):
 # --- the public functions ------------------------------------------------------------
 def _shape(shape, op_name):
     dims = shape_attr(shape, op_name)
-    if any(d < 0 for d in dims):
+    # (not a tuple: a shape that a graph computes, checked when it runs)
+    if type(dims) is tuple and any(d < 0 for d in dims):
         raise InvalidArgumentError("%s: shape %s has a negative dimension"
                                    % (op_name, list(dims)), op=op_name)
     return dims

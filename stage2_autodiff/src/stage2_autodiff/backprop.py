@@ -27,6 +27,9 @@ Three refinements:
 tf.Tensor(7.0, shape=(), dtype=float32)
 """
 
+import functools
+import threading
+
 import numpy as np
 
 from stage1_tensors.backends import backend_of
@@ -40,7 +43,37 @@ from stage1_tensors.tensor import Tensor
 
 from .registry import _GRADIENTS, gradient_function
 
-__all__ = ["reverse_accumulate", "zeros_for", "ones_for"]
+__all__ = ["reverse_accumulate", "zeros_for", "ones_for", "in_backward_pass"]
+
+
+class _BackwardDepth(threading.local):
+    depth = 0           # how many backward passes this thread is inside
+
+
+_backward = _BackwardDepth()
+
+
+def in_backward_pass():
+    """Whether this thread is computing gradients now: the ops running are a
+    gradient rule's. (Stage 5's tracer asks: a rule reads static shapes.)
+
+    >>> from stage2_autodiff.backprop import in_backward_pass
+    >>> in_backward_pass()
+    False
+    """
+    return _backward.depth > 0
+
+
+def _marks_backward_pass(fn):
+    """``fn``, counted as a backward pass while it runs (``in_backward_pass``)."""
+    @functools.wraps(fn)
+    def counted(*args, **kwargs):
+        _backward.depth += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _backward.depth -= 1
+    return counted
 
 
 def zeros_for(t):
@@ -64,6 +97,7 @@ def ones_for(t):
     return wrap(backend_of(value).xp.ones_like(value))
 
 
+@_marks_backward_pass
 def reverse_accumulate(records, seeds, source_ids, release=False):
     """Backpropagates ``seeds`` through ``records``.
 

@@ -48,11 +48,13 @@ from stage1_tensors.convert import op_inputs
 from stage1_tensors.errors import InvalidArgumentError, OpError
 from stage1_tensors.tensor import Tensor, TensorShape
 from stage2_autodiff import nest
+from stage2_autodiff.backprop import in_backward_pass
 from stage2_autodiff.recording import isolated_tapes
 from stage2_autodiff.variables import ReadVariableOp, Variable
 
 from .errors import OperatorNotAllowedInGraphError
 from .graph import Graph
+from .shape_inputs import ShapeInput, as_inputs
 
 __all__ = ["SymbolicTensor", "Tracer", "current_tracer", "relaxed_shape"]
 
@@ -281,6 +283,10 @@ class Tracer:
 
     # --- the redirect: one call per op --------------------------------------------
     def __call__(self, op, inputs, attrs):
+        for value in attrs.values():
+            if type(value) is ShapeInput:      # a shape the graph computes: an input
+                op, inputs, attrs = as_inputs(op, inputs, attrs)
+                break
         return self.record(op, inputs, attrs)
 
     def record(self, op, inputs, attrs, given=None, given_shapes=None):
@@ -328,6 +334,12 @@ class Tracer:
                             for r, s in zip(results, shapes)]
         probes = [self._probes.get(v.id) for v in node_inputs]
         if all(p is None for p in probes):
+            if self._probes and in_backward_pass() and any(r.ndim for r in results):
+                # A gradient rule made an array from no unknown-sized input: from a
+                # static shape, perhaps (Sum's rule broadcasts to its input's
+                # example shape), which nothing downstream may reveal. Count it as
+                # a refusal: the graph is traced per exact shape instead.
+                self.refusals.append(op.name)
             return [r.shape for r in results], None
         try:
             probed = self._example_results(

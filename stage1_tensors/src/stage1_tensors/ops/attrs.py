@@ -53,6 +53,11 @@ def shape_attr(shape, op_name, table=False):
         if _holds_a_tensor(shape):
             # A tensor that refuses to give its value: one that a graph computes
             # when it runs (tf.shape(x) inside tf.function); its error says why.
+            # A later stage may know what to do with it (see set_shape_tensor_handler).
+            found = None if table or _shape_tensor_handler is None \
+                else _shape_tensor_handler(shape, op_name)
+            if found is not None:
+                return found
             raise InvalidArgumentError(
                 "%s: the shape %r is a tensor whose value is not known yet, and %s takes "
                 "its shape as a Python value (an attribute of the op). Use an op that "
@@ -62,6 +67,25 @@ def shape_attr(shape, op_name, table=False):
         raise _not_a_shape(shape, op_name) from None
     except ValueError:
         raise _not_a_shape(shape, op_name) from None
+
+
+# The extension point for shapes that are tensors without a readable value.
+_shape_tensor_handler = None
+
+
+def set_shape_tensor_handler(handler):
+    """Sets ``handler(shape, op_name)``, which ``shape_attr`` calls with a shape it
+    cannot read (a tensor, or a list holding tensors, whose ``numpy()`` refuses).
+    What it returns becomes the attr (a later stage's marker); None means "no",
+    and ``shape_attr`` raises. Stage 5 sets one: while tracing, a shape that the
+    graph computes (``tf.shape(x)``) becomes an input of the op instead.
+
+    >>> from stage1_tensors.ops import attrs
+    >>> attrs.shape_attr([2, 3], "reshape")     # a readable shape never reaches it
+    (2, 3)
+    """
+    global _shape_tensor_handler
+    _shape_tensor_handler = handler
 
 
 def _not_a_shape(shape, op_name):

@@ -37,7 +37,8 @@ def _dtype_name(dtype, op_name):
 
 def _shape(shape, op_name):
     dims = shape_attr(shape, op_name)
-    if any(d < 0 for d in dims):
+    # (not a tuple: a shape that a graph computes, checked when it runs)
+    if type(dims) is tuple and any(d < 0 for d in dims):
         raise InvalidArgumentError(
             "%s: shape %s has a negative dimension; every size must be >= 0"
             % (op_name, list(dims)), op=op_name)
