@@ -106,6 +106,28 @@ def test_batch_with_and_without_the_remainder():
     assert Dataset.range(7).batch(3, drop_remainder=True).element_spec.shape.as_list() == [3]
 
 
+def test_batch_stacks_the_elements_of_a_map_or_a_generator():
+    ds = Dataset.range(5).map(lambda x: (x, {"square": x * x}))
+    batches = list(ds.batch(2))
+    assert len(batches) == 3 and isinstance(batches[0], tuple)
+    first, rest = batches[0]
+    assert first.numpy().tolist() == [0, 1] and rest["square"].numpy().tolist() == [0, 1]
+    last, rest = batches[2]                           # the remainder: one element
+    assert last.shape == (1,) and last.numpy().tolist() == [4]
+    assert rest["square"].numpy().tolist() == [16]
+    made = Dataset.from_generator(lambda: iter([[1, 2], [3, 4], [5, 6]]),
+                                  output_signature=tf.TensorSpec([2], tf.int32))
+    assert values(made.batch(2)) == [[[1, 2], [3, 4]], [[5, 6]]]
+    assert values(made.batch(1)) == [[[1, 2]], [[3, 4]], [[5, 6]]]
+
+
+def test_batching_elements_of_different_shapes_is_refused():
+    ds = Dataset.from_generator(lambda: iter([[1], [2, 2]]),
+                                output_signature=tf.TensorSpec([None], tf.int32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="(?i)different shapes"):
+        list(ds.batch(2))
+
+
 def test_padded_batch_and_unbatch():
     ds = Dataset.from_generator(lambda: iter([[1], [2, 2], [3, 3, 3]]),
                                 output_signature=tf.TensorSpec([None], tf.int32))
@@ -225,6 +247,32 @@ def test_an_error_in_the_pipeline_reaches_the_caller_through_prefetch():
     assert wait_for_no_prefetch_threads()
     with pytest.raises(ValueError, match="element three"):
         list(Dataset.range(10).map(boom))
+
+
+def test_prefetch_of_one_runs_ahead_too():
+    seen = []
+    ds = Dataset.range(5).map(lambda x: seen.append(threading.current_thread().name) or x)
+    it = iter(ds.prefetch(1))
+    assert int(next(it)) == 0
+    for _ in range(100):
+        if len(seen) >= 2:
+            break
+        time.sleep(0.01)
+    assert len(seen) >= 2 and set(seen) == {"Dataset.prefetch"}   # one element ready ahead
+    assert [int(x) for x in it] == [1, 2, 3, 4]
+    assert wait_for_no_prefetch_threads()
+
+
+def test_the_prefetch_thread_never_keeps_the_program_alive():
+    # A script may stop reading half way and never close its iterator; Python
+    # waits at exit for every thread that is not a daemon, so a producer that is
+    # not one would hang the program there.
+    it = iter(Dataset.range(10 ** 6).prefetch(2))
+    assert int(next(it)) == 0
+    daemons = [t.daemon for t in prefetch_threads()]
+    del it                               # stopped before asserting: a failure must not hang
+    assert wait_for_no_prefetch_threads()
+    assert daemons and all(daemons)
 
 
 # --- teaching errors --------------------------------------------------------------

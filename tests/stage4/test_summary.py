@@ -120,6 +120,34 @@ def test_histograms_count_every_value_in_equal_buckets(tmp_path):
     assert accumulate(tmp_path).SummaryMetadata("w").plugin_data.plugin_name == "histograms"
 
 
+def test_histogram_of_one_repeated_value_puts_them_all_in_the_last_bucket(tmp_path):
+    with tf.summary.create_file_writer(str(tmp_path)).as_default():
+        tf.summary.histogram("same", [2.5, 2.5, 2.5], step=0)
+        tf.summary.histogram("same4", np.full((2, 3), -1.0), step=0, buckets=4)
+    (_, table), = values(tmp_path, "same")
+    assert table.shape == (30, 3)                   # as TensorFlow 2: every bucket [v, v]
+    assert (table[:, 0] == 2.5).all() and (table[:, 1] == 2.5).all()
+    assert table[:, 2].tolist() == [0.0] * 29 + [3.0]
+    (_, table), = values(tmp_path, "same4")
+    assert table.tolist() == [[-1.0, -1.0, 0.0]] * 3 + [[-1.0, -1.0, 6.0]]
+
+
+def test_a_negative_step_is_written_as_an_int64(tmp_path):
+    done = []
+
+    def write():                 # in a thread: a broken varint loop must not hang the tests
+        with tf.summary.create_file_writer(str(tmp_path)).as_default():
+            done.append(tf.summary.scalar("x", 1.0, step=-3))
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    thread.join(20)
+    assert done == [True]
+    assert [e.step for e in events(tmp_path)] == [0, -3]
+    from tensorboard.compat.proto import event_pb2
+    for raw in raw_events(tmp_path):             # every event as protobuf itself encodes it
+        assert event_pb2.Event.FromString(raw).SerializeToString() == raw
+
+
 def _decode_png(data):
     """Width, height and pixels of an 8-bit PNG with filter 0 rows (what we write)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -132,7 +160,10 @@ def _decode_png(data):
             zlib.crc32(kind + body) & 0xFFFFFFFF
         chunks[kind] = chunks.get(kind, b"") + body
         offset += 12 + length
-    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    width, height, depth, color, compression, filtering, interlace = struct.unpack(
+        ">IIBBBBB", chunks[b"IHDR"])
+    # PNG knows only compression 0 (zlib) and filter method 0; 0 = not interlaced.
+    assert (depth, compression, filtering, interlace) == (8, 0, 0, 0)
     channels = {0: 1, 2: 3, 6: 4}[color]
     rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(height, -1)
     assert (rows[:, 0] == 0).all()
