@@ -95,6 +95,18 @@ def test_loss_objects_keep_their_settings(path):
     assert loaded.metrics_names == ["loss", "sparse_categorical_accuracy"]
 
 
+def test_a_model_compiled_without_a_loss_loads_compiled(path):
+    # compile(optimizer=...) alone is allowed (a loss may come from add_loss);
+    # the loaded model is compiled again with the same optimizer and no loss.
+    model = tf.keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.3))
+    model.save(path)
+    loaded = tf.keras.models.load_model(path)
+    assert type(loaded.optimizer).__name__ == "SGD"
+    assert float(np.asarray(loaded.optimizer.learning_rate)) == pytest.approx(0.3)
+    assert_same_predictions(model, loaded, data(3, features=2)[0])
+
+
 def test_load_without_compile(path):
     model = trained_sequential()
     model.save(path)
@@ -235,6 +247,47 @@ def test_unregistered_classes_come_back_through_custom_objects(path):
                                              "shifted_relu": shifted_relu}):
         assert_same_predictions(model, tf.keras.models.load_model(path),
                                 data(4, features=2)[0])
+
+
+@tf.keras.utils.register_keras_serializable(package="Tests")
+class ScaledSquaredError(tf.keras.losses.Loss):
+    """A registered custom loss with a setting of its own."""
+
+    def __init__(self, scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def call(self, y_true, y_pred):
+        return self.scale * tf.reduce_mean(tf.square(y_true - y_pred), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+@tf.keras.utils.register_keras_serializable(package="Tests")
+class ScaledAbsoluteError(tf.keras.metrics.MeanMetricWrapper):
+    """A registered custom metric with a setting of its own."""
+
+    def __init__(self, scale=1.0, name="scaled_absolute_error", dtype=None):
+        super().__init__(lambda y, p: scale * tf.reduce_mean(tf.abs(y - p), axis=-1),
+                         name=name, dtype=dtype)
+        self.scale = scale
+
+    def get_config(self):
+        return {"scale": self.scale, "name": self.name}
+
+
+def test_registered_custom_loss_and_metric_objects_come_back_with_their_settings(path):
+    model = tf.keras.Sequential([layers.Dense(2, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss=ScaledSquaredError(scale=3.0),
+                  metrics=[ScaledAbsoluteError(scale=0.5, name="half_mae")])
+    x = data(6)[0]
+    y = np.random.RandomState(3).normal(size=(6, 2)).astype(np.float32)
+    expected = model.evaluate(x, y, verbose=0)
+    model.save(path)
+    loaded = tf.keras.models.load_model(path)
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
+    assert loaded.metrics_names == ["loss", "half_mae"]
 
 
 def test_an_unknown_class_is_named_with_how_to_register_it(path):
