@@ -94,3 +94,24 @@ def test_a_shape_that_is_not_integers_is_refused():
                     input_signature=[ROWS])
     with pytest.raises((TypeError, tf.errors.InvalidArgumentError)):
         f(_batch(2))
+
+
+def test_one_op_can_take_different_shape_arguments_from_the_graph():
+    @tf.function(input_signature=[ROWS])
+    def f(x):
+        first = tf.slice(x, tf.stack([0, 0]), [1, 3])
+        rest = tf.slice(x, tf.stack([1, 0]), tf.stack([tf.shape(x)[0] - 1, 3]))
+        return first, rest
+    for rows in (2, 4):
+        x = _batch(rows)
+        first, rest = f(x)
+        np.testing.assert_allclose(first.numpy(), x.numpy()[:1])
+        np.testing.assert_allclose(rest.numpy(), x.numpy()[1:])
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_float_entry_in_a_shape_list_is_refused():
+    f = tf.function(lambda x: tf.zeros([tf.cast(tf.shape(x)[0], tf.float32), 3]),
+                    input_signature=[ROWS])
+    with pytest.raises((TypeError, tf.errors.InvalidArgumentError)):
+        f(_batch(2))

@@ -69,11 +69,12 @@ def _shape_tensor_handler(shape, op_name):
         if shape.dtype.name not in _INTS or len(shape.shape) != 1:
             return None
         return ShapeInput(tf.cast(shape, tf.int32))
-    # [tf.shape(x)[0], 3, 1]: each entry a scalar tensor or a Python int.
+    # [tf.shape(x)[0], 3, 1]: each entry an integer scalar tensor or a Python int.
+    if any(isinstance(d, Tensor) and (d.dtype.name not in _INTS or len(d.shape) != 0)
+           for d in shape):
+        return None
     entries = [tf.cast(d, tf.int32) if isinstance(d, Tensor) else tf.constant(d, tf.int32)
                for d in shape]
-    if any(len(e.shape) != 0 for e in entries):
-        return None
     return ShapeInput(tf.stack(entries))
 
 
@@ -113,7 +114,10 @@ def _twin(op, names):
         return attrs
     base_dtypes = dict(op.input_dtypes)
     base_dtypes.update({name: _INT_DTYPES for name in names})
-    twin = define_op(op.name + "FromShapeInput", op.api_name, inputs=op.inputs + names,
+    # One twin per op and set of attrs (Slice's begin alone, or begin and size):
+    # "ReshapeFromShape", "SliceFromBeginSize".
+    name = op.name + "From" + "".join(n.title().replace("_", "") for n in names)
+    twin = define_op(name, op.api_name, inputs=op.inputs + names,
                      dtypes=op.dtypes, input_dtypes=base_dtypes,
                      num_outputs=op.num_outputs, stateful=op.stateful,
                      check=None if op.check is None else lambda values, attrs: op.check(

@@ -59,10 +59,11 @@ def shape_attr(shape, op_name, table=False):
             if found is not None:
                 return found
             raise InvalidArgumentError(
-                "%s: the shape %r is a tensor whose value is not known yet, and %s takes "
-                "its shape as a Python value (an attribute of the op). Use an op that "
+                "%s: the shape %r is a tensor whose value is not known yet. Inside "
+                "tf.function a shape may come from the graph as a 1-D int32/int64 tensor "
+                "or a list of ints and integer scalar tensors; otherwise use an op that "
                 "needs no shape (tf.zeros_like(x), tf.ones_like(x), broadcasting) or -1 "
-                "for the unknown size in tf.reshape. (%s)" % (op_name, shape, op_name, error),
+                "for the unknown size in tf.reshape. (%s)" % (op_name, shape, error),
                 op=op_name) from None
         raise _not_a_shape(shape, op_name) from None
     except ValueError:
