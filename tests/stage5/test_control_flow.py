@@ -303,3 +303,76 @@ def test_a_py_function_whose_result_no_tf_op_made_adds_no_gradient():
         y = f(x)
     assert float(y) == 7.0
     assert float(tape.gradient(y, x)) == 4.0
+
+
+def _gradient_of(f, *xs):
+    with tf.GradientTape() as tape:
+        for x in xs:
+            tape.watch(x)
+        y = f(*xs)
+    return y, tape.gradient(y, list(xs))
+
+
+def test_a_py_function_using_numpy_is_differentiated_through_a_function():
+    # The NumPy part is invisible to a tape; the tf ops around it are not.
+    @tf.function
+    def f(x):
+        doubled = tf.py_function(lambda a: a.numpy() * 2.0, [x], tf.float32)
+        return doubled + x * x
+    x = tf.constant([1.5, -2.0])
+    y, (g,) = _gradient_of(f, x)
+    np.testing.assert_allclose(y.numpy(), [5.25, 0.0])
+    np.testing.assert_allclose(g.numpy(), [3.0, -4.0])
+
+
+def test_py_function_gradients_in_a_function_match_eager_ones():
+    def f(x, y, n):
+        return tf.py_function(lambda a, b, k: tf.sin(a) * tf.cast(k, tf.float64) * a,
+                              [x, y, n], tf.float64)
+    x, y, n = tf.constant([0.3, 1.1], tf.float64), tf.constant(2.0, tf.float64), tf.constant(3)
+    _, (ex, _, en) = _gradient_of(f, x, y, n)
+    _, (gx, gy, gn) = _gradient_of(tf.function(f), x, y, n)
+    np.testing.assert_allclose(gx.numpy(), ex.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gx.numpy(), 3.0 * (np.cos([0.3, 1.1]) * [0.3, 1.1]
+                                                   + np.sin([0.3, 1.1])), rtol=1e-12)
+    # An input the Python function does not use gets zeros (TensorFlow gives 0
+    # too); an integer input gets None.
+    np.testing.assert_array_equal(gy.numpy(), 0.0)
+    assert en is None and gn is None
+
+
+def test_second_order_through_a_py_function_in_a_function():
+    @tf.function
+    def first(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.py_function(lambda a: a * a * a, [x], tf.float32)
+        return tape.gradient(y, x)
+    x = tf.constant(2.0)
+    g, (gg,) = _gradient_of(first, x)
+    assert float(g) == 12.0 and float(gg) == 12.0
+
+
+def test_tf_print_in_a_function_prints_once_per_call_under_a_tape(capsys):
+    @tf.function
+    def f(x):
+        tf.print("x =", x, output_stream=sys.stdout)
+        return x * x
+    for value in (2.0, 3.0):
+        _, (g,) = _gradient_of(f, tf.constant(value))
+        assert float(g) == 2 * value
+    assert capsys.readouterr().out == "x = 2\nx = 3\n"
+
+
+@pytest.mark.parametrize("control", ["cond", "while_loop"])
+def test_random_numbers_drawn_in_a_branch_refuse_a_gradient_clearly(control):
+    @tf.function
+    def f(x):
+        if control == "cond":
+            return tf.cond(tf.reduce_sum(x) > 0, lambda: x * tf.random.uniform([3]), lambda: x)
+        return tf.while_loop(lambda i, v: i < 2,
+                             lambda i, v: (i + 1, v * tf.random.uniform([3])), (0, x))[1]
+    x = tf.ones([3])
+    assert f(x).shape == (3,)                  # running it is fine
+    with pytest.raises(NotImplementedError, match=control + ".*random.*before the " + control):
+        _gradient_of(f, x)

@@ -388,3 +388,17 @@ def test_reduce_retracing_keeps_relaxing_after_another_rank_came_in_between():
     for n in (4, 5, 6):
         assert float(f(tf.ones([n]))) == n
     assert f.experimental_get_tracing_count() == count
+
+
+def test_reduce_retracing_with_python_arguments():
+    # Python values are part of the key, as without reduce_retracing; only the
+    # tensors' shapes are relaxed (TensorFlow: 3 traces here as well).
+    f = tf.function(lambda x, n: x * n, reduce_retracing=True)
+    np.testing.assert_array_equal(f(tf.ones([2]), 2.0).numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(f(tf.ones([3]), 2.0).numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(f(tf.ones([3]), 3.0).numpy(), [3.0, 3.0, 3.0])
+    assert f.experimental_get_tracing_count() == 3
+    g = tf.function(lambda x, scale=None: x if scale is None else x * scale,
+                    reduce_retracing=True)
+    assert g(tf.ones([2])).shape == (2,) and g(tf.ones([3])).shape == (3,)
+    assert g.experimental_get_tracing_count() == 2

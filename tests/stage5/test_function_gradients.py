@@ -199,3 +199,38 @@ def test_a_learning_rate_schedule_is_read_each_call_of_a_traced_step():
             path.append(float(w))
         paths.append(path)
     assert paths[0] == paths[1] == pytest.approx([-0.5, -0.75, -0.875, -0.9375])
+
+
+def test_complex_outputs_have_gradients_as_in_eager_code():
+    fn = lambda x: tf.complex(x, 2.0 * x)   # noqa: E731
+    x = tf.constant([1.0, 3.0, 2.0])
+    results = []
+    for w in eager_and_traced(fn):
+        _, (through_real,) = grads(lambda v: tf.math.real(w(v) * w(v)), x)
+        _, (of_complex,) = grads(w, x)    # the complex output itself, seeded with ones
+        results.append((through_real.numpy(), of_complex.numpy()))
+    np.testing.assert_allclose(results[0][0], [-6.0, -18.0, -12.0])
+    np.testing.assert_allclose(results[0][1], [1.0, 1.0, 1.0])
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_the_gradient_uses_the_random_numbers_the_forward_pass_drew():
+    # y = x * noise: dy/dx is the noise of this call, not a fresh draw.
+    tf.random.set_seed(1)
+    f = tf.function(lambda x: x * tf.random.uniform([5]))
+    x = tf.ones([5])
+    for _ in range(2):
+        y, (g,) = grads(f, x)
+        np.testing.assert_array_equal(g.numpy(), y.numpy())
+
+
+def test_a_dropout_layer_in_a_function_is_differentiated_with_its_own_mask():
+    tf.random.set_seed(3)
+    dropout = tf.keras.layers.Dropout(0.5)
+    f = tf.function(lambda x: dropout(x, training=True) * 3.0)
+    x = tf.ones([4, 8])
+    y, (g,) = grads(f, x)
+    kept = y.numpy() != 0
+    assert 0 < kept.sum() < kept.size
+    np.testing.assert_allclose(g.numpy(), np.where(kept, 6.0, 0.0))

@@ -60,6 +60,21 @@ def _check_same_outputs(a, b, what):
             % (what, [d.name for d in dtypes_a], [d.name for d in dtypes_b]))
 
 
+def _refuse_redrawing(who, functions):
+    """The backward pass of a branch or loop body replays its graph, so random
+    numbers drawn in it would be drawn again, and the gradient would belong to
+    other numbers. ``function`` hands the forward pass's draws to its backward
+    pass; ``cond`` and ``while_loop`` do not yet, so they refuse."""
+    drawing = sorted({v.node.op.name for cf in functions for v in cf._drawn})
+    if drawing:
+        raise NotImplementedError(
+            "%s: gradients through a branch or loop body that draws random numbers (%s) "
+            "are not implemented: the backward pass would draw new ones and give the "
+            "gradient of other numbers. Draw them before the %s and use them inside it "
+            "(noise = tf.random.uniform(shape) outside, x * noise inside)"
+            % (who, ", ".join(drawing), who))
+
+
 # --- cond ---------------------------------------------------------------------------
 
 def cond(pred, true_fn=None, false_fn=None, name=None):
@@ -114,6 +129,7 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
         return branch._schedule.run([values[i] for i in feed])
 
     def _if_gradient(record, *grads):
+        _refuse_redrawing("cond", [true_cf, false_cf])
         outer = list(record.inputs[1:1 + len(inputs)])
 
         def branch_grad(cf, feed):
@@ -314,6 +330,7 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
         return state + [xp.asarray(len(history), dtype=xp.int32)] + stacks
 
     def _while_gradient(record, *grads):
+        _refuse_redrawing("while_loop", [cond_cf, body_cf])
         if not keep_history:
             raise NotImplementedError(
                 "while_loop: gradients through a traced tf.while_loop whose loop variables "

@@ -41,7 +41,7 @@ from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest, variables as _variables
 from stage2_autodiff.gradient_tape import GradientTape
 from stage2_autodiff.recording import active_tapes
-from stage2_autodiff.registry import register_gradient
+from stage2_autodiff.registry import is_differentiable, register_gradient
 from stage2_autodiff.variables import Variable
 from stage4_training.data.tensor_spec import TensorSpec, shapes_compatible
 from stage4_training.keras import training as _training
@@ -120,6 +120,16 @@ class ConcreteFunction:
         self._output_is_tensor = flat_outputs
         self._schedule = compile_graph(self.graph)
         self._backward = None
+        # What stateful ops without a gradient made (random numbers; a
+        # numpy_function's result): a backward pass replays the graph, and must
+        # use the values the forward pass drew, not draw new ones. So under a
+        # tape the call op returns them too, after the outputs, and its
+        # gradient hands them on. (Ops with a gradient, such as py_function,
+        # run again: the tape must see them run.)
+        self._drawn = [v for node in self.graph.nodes
+                       if node.kind == "op" and node.stateful
+                       and not is_differentiable(node.op.name) for v in node.outputs]
+        self._taped_schedule = None
         n_inputs, n_outputs = len(self.graph.inputs), len(self.graph.outputs)
         # To the dispatcher a concrete function is one op, named as TensorFlow
         # names it; its inputs are the tensor arguments and the variables it uses.
@@ -128,7 +138,7 @@ class ConcreteFunction:
                 ["var%d" % i for i in range(len(self.variables))]
         self.op = define_op(op_name, name, inputs=names, dtypes=_dtypes.ALL_NUMPY,
                             input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
-                            num_outputs=n_outputs, stateful=True)
+                            num_outputs=n_outputs + len(self._drawn), stateful=True)
         self.op.kernel(self._kernel)
         # The gradient is looked up through a weak reference, so a forgotten
         # function does not stay alive because the registry mentions it.
@@ -174,7 +184,11 @@ class ConcreteFunction:
         return self._call_flat(tensors)
 
     def _kernel(self, xp, *values):
-        return self._schedule.run(values[:len(self.graph.inputs)])
+        """The call op's kernel (under a tape): the outputs, then the drawn values."""
+        if self._taped_schedule is None:
+            self._taped_schedule = compile_graph(self.graph, self.graph.outputs + self._drawn) \
+                if self._drawn else self._schedule
+        return self._taped_schedule.run(values[:len(self.graph.inputs)])
 
     def _call_flat(self, tensors):
         """Runs the graph on ``tensors`` (one per input) and returns the structured
@@ -182,9 +196,10 @@ class ConcreteFunction:
         the outer graph, assignments included); under a tape the call is one op;
         otherwise the schedule runs directly, with no dispatch at all."""
         if dispatch.active_redirects():
-            results = replay(self.graph, tensors, assignments=True)
+            results = replay(self.graph, tensors, side_effects=True)
         elif active_tapes():
             results = execute(self.op, tuple(tensors) + tuple(self.variables))
+            results = results[:len(self.graph.outputs)]
         else:
             arrays = self._schedule.run([t._value for t in tensors])
             results = [wrap(a) for a in arrays]
@@ -198,10 +213,11 @@ class ConcreteFunction:
 
     # --- gradients --------------------------------------------------------------
     def _gradient(self, op, grads):
-        """The gradient of the call op: the backward function on the call's inputs
-        and the gradients of its outputs."""
-        n = len(self.graph.inputs)
-        return tuple(self._backward_function()(list(op.inputs[:n]), list(grads)))
+        """The gradient of the call op: the backward function on the call's inputs,
+        the gradients of its outputs and the values its stateful ops drew."""
+        n, m = len(self.graph.inputs), len(self.graph.outputs)
+        return tuple(self._backward_function()(list(op.inputs[:n]), list(grads[:m]),
+                                               list(op.outputs[m:])))
 
     def _backward_function(self):
         """The traced function giving this one's gradients: called with the
@@ -216,15 +232,18 @@ class ConcreteFunction:
 def _backward_of(concrete):
     """The Python function whose trace is ``concrete``'s backward graph: replay
     the forward graph under a tape and take the tape's gradient."""
-    def backward(inputs, upstream):
+    def backward(inputs, upstream, drawn=()):
         variables = concrete.variables
         with GradientTape(watch_accessed_variables=False) as tape:
             for x in inputs:
                 tape.watch(x)
             for v in variables:
                 tape.watch(v)
-            outputs = replay(concrete.graph, inputs)
-        pairs = [(o, g) for o, g in zip(outputs, upstream) if o.dtype.is_floating]
+            outputs = replay(concrete.graph, inputs,
+                             drawn=dict(zip((v.id for v in concrete._drawn), drawn)))
+        # Floating and complex outputs carry gradients (as on the tape itself).
+        pairs = [(o, g) for o, g in zip(outputs, upstream)
+                 if o.dtype.is_floating or o.dtype.is_complex]
         if not pairs:
             return [None] * (len(inputs) + len(variables))
         targets, seeds = zip(*pairs)
@@ -233,11 +252,14 @@ def _backward_of(concrete):
     return backward
 
 
-def replay(graph, inputs, assignments=False):
+def replay(graph, inputs, side_effects=False, drawn=None):
     """Runs ``graph`` op by op through the dispatcher (so a tape records it, and a
-    trace records it again); returns its outputs as Tensors. Assignments are
-    replayed only with ``assignments=True`` (a backward pass must not repeat the
-    forward pass's side effects).
+    trace records it again); returns its outputs as Tensors. Assignments and
+    ops that are only a side effect (``tf.print``: no outputs) are replayed
+    only with ``side_effects=True``: a backward pass must not repeat the
+    forward pass's side effects. ``drawn`` maps Value ids of the results of
+    stateful ops without a gradient to the Tensors the forward pass got:
+    those ops do not run again.
 
     >>> import stage5_gpu as tf
     >>> from stage5_gpu.function import replay
@@ -254,11 +276,17 @@ def replay(graph, inputs, assignments=False):
         elif node.kind == "read":
             env[node.outputs[0].id] = node.attrs["variable"]
         elif node.kind == "op":
+            if node.op.num_outputs == 0 and not side_effects:
+                continue
             args = [env[v.id] for v in node.inputs]
-            out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
-            for v, o in zip(node.outputs, [out] if node.op.num_outputs is None else out):
+            if drawn and node.outputs[0].id in drawn:
+                outs = [drawn[v.id] for v in node.outputs]
+            else:
+                out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
+                outs = [out] if node.op.num_outputs is None else out
+            for v, o in zip(node.outputs, outs):
                 env[v.id] = o
-        elif node.kind == "assign" and assignments:
+        elif node.kind == "assign" and side_effects:
             variable, value = node.attrs["variable"], env[node.inputs[0].id]
             {"AssignVariableOp": variable.assign, "AssignAddVariableOp": variable.assign_add,
              "AssignSubVariableOp": variable.assign_sub}[node.op.name](value)
@@ -423,7 +451,7 @@ class Function:
     def _relaxed_lookup(self, structure, leaves):
         """``reduce_retracing``: a shape that changes becomes None (TF's relaxation),
         so one trace serves every size of that dimension."""
-        shapes = [None if x.shape is None else tuple(x.shape) if _is_tensor_leaf(x) else None
+        shapes = [(None if x.shape is None else tuple(x.shape)) if _is_tensor_leaf(x) else None
                   for x in leaves]
         ranks = (_structure_key(structure), tuple(
             ("tensor", None if s is None else len(s), x.dtype.name) if _is_tensor_leaf(x)

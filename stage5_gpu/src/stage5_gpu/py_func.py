@@ -29,6 +29,7 @@ import numpy as np
 from stage1_tensors import dispatch, dtypes as _dtypes
 from stage1_tensors.convert import convert_to_tensor
 from stage1_tensors.dispatch import wrap
+from stage1_tensors.ops.creation_ops import zeros_like
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest
@@ -166,21 +167,42 @@ def _cast(tensor, dtype):
 
 
 def _gradient_by_rerunning(func):
-    """The gradient of a py_function: ``func`` run again on the op's inputs under
-    a tape (its tf ops have gradients), and the tape's gradient."""
+    """The gradient of a py_function is Python too: another py_function which,
+    each time the backward graph runs, calls ``func`` again, eagerly, on the
+    op's input values under a tape, and returns the tape's gradient.
+
+    So ``func`` may use ``.numpy()`` and still be differentiated through the tf
+    ops it runs, as in TensorFlow. (TensorFlow keeps the tape of the forward
+    run instead of running ``func`` again; the gradients are the same.) An
+    input ``func`` does not reach gets zeros (TensorFlow: a scalar 0); integer
+    inputs get None."""
     def gradient(op, *grads):
         inputs = list(op.inputs)
-        with GradientTape(watch_accessed_variables=False) as tape:
-            for x in inputs:
-                tape.watch(x)
-            result = func(*inputs)
-        outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
-        pairs = [(o, g) for o, g in zip(outputs, grads)
-                 if isinstance(o, Tensor) and o.dtype.is_floating]
-        if not pairs:
+        wanted = [i for i, x in enumerate(inputs) if x.dtype.is_floating or x.dtype.is_complex]
+        if not wanted:
             return [None] * len(inputs)
-        targets, seeds = zip(*pairs)
-        return tape.gradient(list(targets), inputs, output_gradients=list(seeds))
+
+        def eagerly(*values):
+            xs, upstream = list(values[:len(inputs)]), values[len(inputs):]
+            with GradientTape(watch_accessed_variables=False) as tape:
+                for x in xs:
+                    tape.watch(x)
+                result = func(*xs)
+            outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
+            pairs = [(o, g) for o, g in zip(outputs, upstream)
+                     if isinstance(o, Tensor) and (o.dtype.is_floating or o.dtype.is_complex)]
+            found = [None] * len(wanted)
+            if pairs:
+                targets, seeds = zip(*pairs)
+                found = tape.gradient(list(targets), [xs[i] for i in wanted],
+                                      output_gradients=list(seeds))
+            return [zeros_like(xs[i]) if g is None else g for i, g in zip(wanted, found)]
+
+        computed = py_function(eagerly, inputs + list(grads), [inputs[i].dtype for i in wanted])
+        result = [None] * len(inputs)
+        for i, g in zip(wanted, computed):
+            result[i] = g
+        return result
     return gradient
 
 
@@ -230,8 +252,38 @@ def print_(*inputs, output_stream=None, sep=" ", end="\n", summarize=3, name=Non
 
 
 def _format(array, summarize):
+    """A tensor's text as ``tf.print`` writes it: nested brackets, no padding,
+    the shortest float digits that read back the same, and with more than
+    ``2 * summarize`` entries in a dimension only its first and last ``summarize``
+    (``summarize=-1``: all).
+
+    >>> import numpy as np
+    >>> print(_format(np.arange(10.0).reshape(2, 5) / 2, 2))
+    [[0 0.5 ... 1.5 2]
+     [2.5 3 ... 4 4.5]]
+    """
     array = np.asarray(array)
     if array.ndim == 0:
-        return str(array[()])
-    with np.printoptions(threshold=2 * summarize + 1, edgeitems=summarize):
-        return np.array2string(array, separator=" ")
+        return _format_number(array[()])
+    n = array.shape[0]
+    shown = list(range(n)) if summarize < 0 or n <= 2 * summarize else \
+        list(range(summarize)) + [None] + list(range(n - summarize, n))
+    if array.ndim == 1:
+        return "[" + " ".join("..." if i is None else _format_number(array[i])
+                              for i in shown) + "]"
+    rows = ["..." if i is None else _format(array[i], summarize).replace("\n", "\n ")
+            for i in shown]
+    return "[" + ("\n" * (array.ndim - 1) + " ").join(rows) + "]"
+
+
+def _format_number(value):
+    """One entry: floats with 6 (float64: 15) significant digits when those read
+    back as the same number, else 9 (float64: 17), as TensorFlow writes them."""
+    if isinstance(value, np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, np.floating):
+        kind = np.float64 if value.dtype == np.float64 else np.float32
+        short, full = ("%.15g", "%.17g") if kind is np.float64 else ("%.6g", "%.9g")
+        text = short % value
+        return text if kind(text) == kind(value) or not np.isfinite(value) else full % value
+    return str(value)

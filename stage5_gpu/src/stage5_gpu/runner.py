@@ -47,7 +47,7 @@ class Schedule:
     and None for a node without outputs (an assignment).
     """
 
-    def __init__(self, graph):
+    def __init__(self, graph, outputs=None):
         self.graph = graph
         slot = {}
         for node in graph.nodes:
@@ -56,7 +56,7 @@ class Schedule:
         self.size = len(slot)
         self.template = [None] * self.size      # constants, preset
         self.input_slots = [slot[v.id] for v in graph.inputs]
-        self.output_slots = [slot[v.id] for v in graph.outputs]
+        self.output_slots = [slot[v.id] for v in (graph.outputs if outputs is None else outputs)]
         self.steps = []
         for node in graph.nodes:
             if node.kind == "placeholder":
@@ -199,12 +199,13 @@ def _step_failed(node, values, error):
     return error
 
 
-def compile_graph(graph):
-    """The ``Schedule`` that runs ``graph``.
+def compile_graph(graph, outputs=None):
+    """The ``Schedule`` that runs ``graph`` and returns the arrays of ``outputs``
+    (Values of the graph; by default its outputs).
 
     >>> from stage5_gpu.graph import Graph
     >>> from stage5_gpu.runner import compile_graph
     >>> compile_graph(Graph("empty")).run([])
     []
     """
-    return Schedule(graph)
+    return Schedule(graph, outputs)
