@@ -317,9 +317,29 @@ def test_a_custom_class_without_get_config_cannot_be_saved(path):
     assert not os.path.exists(path)
 
 
-def test_an_unbuilt_model_cannot_be_saved(path):
-    with pytest.raises(ValueError, match="built"):
-        tf.keras.Sequential([layers.Dense(2)]).save(path)
+def test_an_unbuilt_model_saves_its_architecture_with_a_warning(path):
+    # As in Keras: a warning, and the loaded model builds on its first call.
+    with pytest.warns(UserWarning, match="not built"):
+        tf.keras.Sequential([layers.Dense(2, kernel_initializer="ones")]).save(path)
+    loaded = tf.keras.models.load_model(path)
+    assert not loaded.built
+    np.testing.assert_allclose(loaded(np.ones((1, 3), "float32")).numpy(), [[3.0, 3.0]])
+
+
+def test_a_built_model_without_weights_saves_and_loads(path, tmp_path):
+    model = tf.keras.Sequential([layers.Flatten(input_shape=(2, 2))])
+    assert model.built and model.weights == []
+    model.save(path)
+    loaded = tf.keras.models.load_model(path)
+    assert loaded(np.ones((1, 2, 2), "float32")).shape == (1, 4)
+    weights = str(tmp_path / "weights.npz")
+    model.save_weights(weights)
+    loaded.load_weights(weights)
+
+
+def test_save_weights_of_an_unbuilt_model_says_to_build_it(tmp_path):
+    with pytest.raises(ValueError, match="not built.*build"):
+        tf.keras.Sequential([layers.Dense(2)]).save_weights(str(tmp_path / "w.npz"))
 
 
 # --- weights only -------------------------------------------------------------------------

@@ -42,6 +42,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 import zipfile
 
 import numpy as np
@@ -125,9 +126,10 @@ def save_weights(model, filepath, overwrite=True):
     filepath = os.fspath(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError("save_weights: %s exists and overwrite=False" % filepath)
-    if not model.weights:
-        raise ValueError("save_weights: model %r has no weights yet; call it on a batch or "
-                         "build it (model.build(input_shape)) first" % model.name)
+    if not model.built:
+        raise ValueError("save_weights: model %r is not built yet, so it has no weights "
+                         "yet; call it on a batch or build it (model.build(input_shape)) "
+                         "first" % model.name)
     arrays, described = _weight_arrays(model)
     arrays["names"] = np.array([d["name"] for d in described], dtype=str)
     data = _npz_bytes(arrays)
@@ -210,10 +212,13 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     filepath = os.fspath(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError("save: %s exists and overwrite=False" % filepath)
-    if not model.built or not model.weights:
-        raise ValueError("save: model %r is not built yet, so it has no weights to save; "
-                         "call it on a batch of data (or fit it, or give the first layer "
-                         "input_shape=) first" % model.name)
+    if not model.built:
+        # Keras saves it too, with this warning: the file holds the architecture
+        # and no weights, and the model it loads builds on its first call.
+        warnings.warn("save: model %r is not built yet, so it has no weights to save; only "
+                      "its architecture is saved. Call it on a batch of data (or fit it, or "
+                      "give the first layer input_shape=) first to save its weights"
+                      % model.name, UserWarning, stacklevel=3)
     try:
         architecture = serialization.serialize(model)
     except NotImplementedError as error:
