@@ -242,13 +242,9 @@ def _backward_of(concrete):
             outputs = replay(concrete.graph, inputs,
                              drawn=dict(zip((v.id for v in concrete._drawn), drawn)))
         # Floating and complex outputs carry gradients (as on the tape itself).
-        pairs = [(o, g) for o, g in zip(outputs, upstream)
-                 if o.dtype.is_floating or o.dtype.is_complex]
-        if not pairs:
-            return [None] * (len(inputs) + len(variables))
-        targets, seeds = zip(*pairs)
-        return tape.gradient(list(targets), list(inputs) + list(variables),
-                             output_gradients=list(seeds))
+        carry = [i for i, o in enumerate(outputs) if o.dtype.is_floating or o.dtype.is_complex]
+        return tape.gradient([outputs[i] for i in carry], list(inputs) + list(variables),
+                             output_gradients=[upstream[i] for i in carry])
     return backward
 
 

@@ -189,13 +189,10 @@ def _gradient_by_rerunning(func):
                     tape.watch(x)
                 result = func(*xs)
             outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
-            pairs = [(o, g) for o, g in zip(outputs, upstream)
-                     if isinstance(o, Tensor) and (o.dtype.is_floating or o.dtype.is_complex)]
-            found = [None] * len(wanted)
-            if pairs:
-                targets, seeds = zip(*pairs)
-                found = tape.gradient(list(targets), [xs[i] for i in wanted],
-                                      output_gradients=list(seeds))
+            carry = [k for k, o in enumerate(outputs) if isinstance(o, Tensor)
+                     and (o.dtype.is_floating or o.dtype.is_complex)]
+            found = tape.gradient([outputs[k] for k in carry], [xs[i] for i in wanted],
+                                  output_gradients=[upstream[k] for k in carry])
             return [zeros_like(xs[i]) if g is None else g for i, g in zip(wanted, found)]
 
         computed = py_function(eagerly, inputs + list(grads), [inputs[i].dtype for i in wanted])
