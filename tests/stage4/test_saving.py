@@ -319,8 +319,9 @@ def test_a_custom_class_without_get_config_cannot_be_saved(path):
 
 def test_an_unbuilt_model_saves_its_architecture_with_a_warning(path):
     # As in Keras: a warning, and the loaded model builds on its first call.
-    with pytest.warns(UserWarning, match="not built"):
+    with pytest.warns(UserWarning, match="not built") as caught:
         tf.keras.Sequential([layers.Dense(2, kernel_initializer="ones")]).save(path)
+    assert caught[0].filename == __file__      # the warning points at the save() call
     loaded = tf.keras.models.load_model(path)
     assert not loaded.built
     np.testing.assert_allclose(loaded(np.ones((1, 3), "float32")).numpy(), [[3.0, 3.0]])

@@ -218,7 +218,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         warnings.warn("save: model %r is not built yet, so it has no weights to save; only "
                       "its architecture is saved. Call it on a batch of data (or fit it, or "
                       "give the first layer input_shape=) first to save its weights"
-                      % model.name, UserWarning, stacklevel=3)
+                      % model.name, UserWarning, stacklevel=3)     # at model.save's caller
     try:
         architecture = serialization.serialize(model)
     except NotImplementedError as error:
