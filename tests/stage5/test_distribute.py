@@ -118,6 +118,21 @@ def test_compute_average_loss_divides_by_the_global_batch():
         tf.nn.compute_average_loss(tf.constant([1.0]), global_batch_size=0)
 
 
+def test_compute_average_loss_wants_one_loss_per_example():
+    # As in TensorFlow: a scalar (an already reduced loss) is refused.
+    with pytest.raises(ValueError, match="rank 1"):
+        tf.nn.compute_average_loss(tf.constant(3.0))
+    np.testing.assert_allclose(tf.nn.compute_average_loss(tf.constant([1.0, 3.0])).numpy(), 2.0)
+
+
+def test_compute_average_loss_counts_an_unknown_batch_when_the_graph_runs():
+    average = tf.function(tf.nn.compute_average_loss,
+                          input_signature=[tf.TensorSpec([None], tf.float32)])
+    for losses in ([1.0, 3.0], [1.0, 2.0, 3.0, 6.0]):
+        np.testing.assert_allclose(average(tf.constant(losses)).numpy(), np.mean(losses))
+    assert average.experimental_get_tracing_count() == 1
+
+
 def test_without_mpi4py_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "mpi4py", None)
     with pytest.raises(ImportError, match=r"stage5_gpu\[mpi\]"):

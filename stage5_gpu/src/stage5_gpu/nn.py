@@ -33,12 +33,18 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     if not per_example_loss.dtype.is_floating:
         raise TypeError("compute_average_loss: per_example_loss must be a float tensor, got "
                         "%s" % per_example_loss.dtype.name)
+    if per_example_loss.shape.rank == 0:
+        raise ValueError("compute_average_loss: per_example_loss must have at least rank 1 "
+                         "(one loss per example), got a scalar; pass the losses before they "
+                         "are reduced (e.g. from a loss object with reduction='none')")
     if sample_weight is not None:
         per_example_loss = per_example_loss * tf.cast(sample_weight, per_example_loss.dtype)
     if global_batch_size is None:
-        rows = per_example_loss.shape[0] if per_example_loss.shape.rank else 1
+        rows = per_example_loss.shape[0]
+        if rows is None:        # a traced batch of unknown size: the graph counts its rows
+            rows = tf.shape(per_example_loss)[0]
         global_batch_size = rows * distribute.get_strategy().num_replicas_in_sync
-    if isinstance(global_batch_size, bool) or not isinstance(global_batch_size, int) \
+    elif isinstance(global_batch_size, bool) or not isinstance(global_batch_size, int) \
             or global_batch_size <= 0:
         raise ValueError("compute_average_loss: global_batch_size must be a positive int, "
                          "got %r" % (global_batch_size,))
