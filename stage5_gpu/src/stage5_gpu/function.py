@@ -129,7 +129,8 @@ class ConcreteFunction:
         self._drawn = [v for node in self.graph.nodes
                        if node.kind == "op" and node.stateful
                        and not is_differentiable(node.op.name) for v in node.outputs]
-        self._taped_schedule = None
+        self._taped_schedule = compile_graph(self.graph, self.graph.outputs + self._drawn) \
+            if self._drawn else self._schedule
         n_inputs, n_outputs = len(self.graph.inputs), len(self.graph.outputs)
         # To the dispatcher a concrete function is one op, named as TensorFlow
         # names it; its inputs are the tensor arguments and the variables it uses.
@@ -185,9 +186,6 @@ class ConcreteFunction:
 
     def _kernel(self, xp, *values):
         """The call op's kernel (under a tape): the outputs, then the drawn values."""
-        if self._taped_schedule is None:
-            self._taped_schedule = compile_graph(self.graph, self.graph.outputs + self._drawn) \
-                if self._drawn else self._schedule
         return self._taped_schedule.run(values[:len(self.graph.inputs)])
 
     def _call_flat(self, tensors):
