@@ -431,10 +431,11 @@ class Function:
         warnings.warn(
             "tf.function %s: its graph, traced with unknown dimensions %s, still depends "
             "on the sizes it was traced with (%s used them: a size read from a shape in "
-            "Python, or a gradient computed inside the function, whose rules use static "
-            "shapes here), so it is traced once per input shape instead. TensorFlow "
-            "would run one graph for every size; its gradient ops read shapes when the "
-            "graph runs." % (self.__name__, general.input_specs, ", ".join(general.sized_ops)),
+            "Python, or the gradient of an op whose rule here computes with sizes in "
+            "Python: slicing, concat, tile, pad, gather), so it is traced once per input "
+            "shape instead. TensorFlow would run one graph for every size. To keep one "
+            "graph, take shapes from the graph (tf.shape(x)) where you compute them."
+            % (self.__name__, general.input_specs, ", ".join(general.sized_ops)),
             stacklevel=4)
         exact = (key[0], tuple(_leaf_key(x) for x in leaves))
         concrete = self._cache.get(exact)

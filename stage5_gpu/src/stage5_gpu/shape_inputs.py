@@ -35,12 +35,13 @@ import numpy as np
 from stage1_tensors.ops import attrs as _attrs
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
+from stage2_autodiff.gradients._broadcast import set_shape_reader
 from stage2_autodiff.recording import RecordedOp
 from stage2_autodiff.registry import gradient_function, no_gradient, register_gradient
 
 import stage4_training as tf
 
-__all__ = ["ShapeInput", "as_inputs"]
+__all__ = ["ShapeInput", "as_inputs", "sizes_from_the_graph"]
 
 _INTS = ("int32", "int64")
 _INT_DTYPES = frozenset(np.dtype(name) for name in _INTS)
@@ -79,6 +80,37 @@ def _shape_tensor_handler(shape, op_name):
 
 
 _attrs.set_shape_tensor_handler(_shape_tensor_handler)
+
+
+def _graph_shape(t):
+    """Stage 2's ``shape_of`` here (the gradient rules ask it for their inputs'
+    shapes): a symbolic tensor with sizes known only when its graph runs gets
+    them from the graph; any other tensor's shape is its tuple of ints."""
+    static = getattr(t, "_graph_value", None)     # a symbolic tensor's graph Value
+    if static is None or None not in static.shape:
+        return t._value.shape
+    return sizes_from_the_graph(t, static.shape)
+
+
+def sizes_from_the_graph(t, static):
+    """``t``'s shape with each unknown (None) size of ``static`` replaced by the
+    scalar tensor ``tf.shape(t)[i]``: a gradient rule traced with it computes its
+    shapes when the graph runs, so one trace serves every batch size.
+
+    >>> import stage5_gpu as tf
+    >>> from stage5_gpu.shape_inputs import sizes_from_the_graph
+    >>> @tf.function(input_signature=[tf.TensorSpec([None, 3])])
+    ... def f(x):
+    ...     batch, three = sizes_from_the_graph(x, (None, 3))
+    ...     return batch * three
+    >>> int(f(tf.ones([5, 3])))
+    15
+    """
+    sizes = tf.shape(t)
+    return tuple(sizes[i] if d is None else d for i, d in enumerate(static))
+
+
+set_shape_reader(_graph_shape)
 
 
 def as_inputs(op, inputs, attrs):

@@ -18,6 +18,7 @@ turned into attrs.
 import numbers
 
 from ..errors import InvalidArgumentError
+from .attrs import shape_attr
 
 __all__ = []      # helpers for conv_ops and pooling_ops, not part of ``tf.nn``
 
@@ -169,12 +170,12 @@ def padding_attr(padding, op_name, data_format, explicit_ok=True):
 
 
 def shape4_attr(sizes, op_name, what):
-    if hasattr(sizes, "numpy"):
-        sizes = sizes.numpy().tolist()
     try:
-        sizes = tuple(int(s) for s in sizes)
-    except (TypeError, ValueError):
+        sizes = shape_attr(sizes, op_name)
+    except InvalidArgumentError:
         sizes = ()
+    if not isinstance(sizes, tuple):    # sizes a graph computes (a later stage's)
+        return sizes
     if len(sizes) != 4 or min(sizes) < 0:
         raise InvalidArgumentError(
             "%s: %s must be 4 non-negative ints, got %r" % (op_name, what, sizes),

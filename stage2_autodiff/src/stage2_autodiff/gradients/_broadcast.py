@@ -15,11 +15,63 @@ tf.Tensor([2. 2. 2.], shape=(3,), dtype=float32)
 >>> unbroadcast(tf.constant(1.0, shape=[2, 3]), (2, 1))
 tf.Tensor([[3.]
            [3.]], shape=(2, 1), dtype=float32)
+
+A rule asks for an input's shape with ``shape_of(x)``, not ``x.shape``: eagerly
+both are the same tuple of ints, but a graph traced by stage 5 may know some
+sizes only when it runs (a batch of any size). There ``shape_of`` gives those
+sizes as scalar tensors the graph computes (the reader stage 5 sets with
+``set_shape_reader``), and ``reshape`` or ``broadcast_to`` take such a shape as
+they take ints, so the rule serves every size.
 """
 
 from stage1_tensors import reduce_sum, reshape
 
-__all__ = ["unbroadcast", "broadcast_axes"]
+__all__ = ["unbroadcast", "broadcast_axes", "shape_of", "is_known", "set_shape_reader"]
+
+_shape_reader = None        # set by a later stage (stage 5's tracer); None: eager shapes
+
+
+def shape_of(t):
+    """``t``'s shape as a gradient rule builds with it: a tuple of ints eagerly.
+
+    >>> import stage2_autodiff as tf
+    >>> from stage2_autodiff.gradients._broadcast import shape_of
+    >>> shape_of(tf.ones([2, 3]))
+    (2, 3)
+    """
+    if _shape_reader is None:
+        return t._value.shape
+    return _shape_reader(t)
+
+
+def set_shape_reader(reader):
+    """Makes ``shape_of(t)`` return ``reader(t)``: a tuple whose entries are ints or,
+    for a size known only when a graph runs, integer scalar tensors. None restores
+    the eager reading. Returns the reader it replaces.
+
+    >>> import stage2_autodiff as tf
+    >>> from stage2_autodiff.gradients._broadcast import set_shape_reader, shape_of
+    >>> previous = set_shape_reader(lambda t: tuple(reversed(t._value.shape)))
+    >>> shape_of(tf.ones([2, 3]))
+    (3, 2)
+    >>> _ = set_shape_reader(previous)      # put back what was there
+    """
+    global _shape_reader
+    previous, _shape_reader = _shape_reader, reader
+    return previous
+
+
+def is_known(shape):
+    """Whether every size in ``shape`` is a Python int (none computed by a graph).
+
+    >>> from stage2_autodiff.gradients._broadcast import is_known
+    >>> is_known((2, 3)), is_known(())
+    (True, True)
+    """
+    for d in shape:             # (a loop, not all(...): twice as fast, and called often)
+        if type(d) is not int:
+            return False
+    return True
 
 
 def broadcast_axes(grad_shape, shape):
@@ -49,8 +101,10 @@ def unbroadcast(grad, shape):
     >>> unbroadcast(g, ())
     tf.Tensor(6.0, shape=(), dtype=float32)
     """
-    grad_shape = grad._value.shape
+    grad_shape = shape_of(grad)
     shape = tuple(shape)
+    if not (is_known(grad_shape) and is_known(shape)):
+        return _unbroadcast_computed(grad, grad_shape, shape)
     if grad_shape == shape:
         return grad
     axes = broadcast_axes(grad_shape, shape)
@@ -59,3 +113,21 @@ def unbroadcast(grad, shape):
     if grad._value.shape != shape:      # put back the size-1 axes that were summed away
         grad = reshape(grad, shape)
     return grad
+
+
+def _unbroadcast_computed(grad, grad_shape, shape):
+    """``unbroadcast`` where some sizes are tensors a graph computes: an axis is
+    summed where ``shape`` has a known 1 that ``grad`` may have stretched; an
+    unknown size of ``shape`` is taken to be ``grad``'s (broadcasting allows a 1
+    there too: then the final reshape fails when the graph runs, loudly)."""
+    extra = len(grad_shape) - len(shape)
+    stretched = tuple(i + extra for i, d in enumerate(shape)
+                      if _is_one(d) and not _is_one(grad_shape[i + extra]))
+    axes = tuple(range(extra)) + stretched
+    if axes:
+        grad = reduce_sum(grad, axis=axes)
+    return reshape(grad, shape)
+
+
+def _is_one(d):
+    return type(d) is int and d == 1

@@ -20,29 +20,32 @@ import numpy as np
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
 
 def _shape(t):
+    # The sizes as ints, for rules that compute with them in Python. (A rule that
+    # only passes an input's shape on to an op uses shape_of, which also serves a
+    # graph whose sizes are known only when it runs: see _broadcast.)
     return t._value.shape
 
 
 # --- pure reshapes ----------------------------------------------------------------
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
-    return tf.reshape(grad, _shape(op.inputs[0]))
+    return tf.reshape(grad, shape_of(op.inputs[0]))
 
 
 @RegisterGradient("ExpandDims")
 def _expand_dims_grad(op, grad):
-    return tf.reshape(grad, _shape(op.inputs[0]))
+    return tf.reshape(grad, shape_of(op.inputs[0]))
 
 
 @RegisterGradient("Squeeze")
 def _squeeze_grad(op, grad):
-    return tf.reshape(grad, _shape(op.inputs[0]))
+    return tf.reshape(grad, shape_of(op.inputs[0]))
 
 
 @RegisterGradient("Identity")
@@ -65,7 +68,7 @@ def _reverse_grad(op, grad):
 
 @RegisterGradient("BroadcastTo")
 def _broadcast_to_grad(op, grad):
-    return unbroadcast(grad, _shape(op.inputs[0]))
+    return unbroadcast(grad, shape_of(op.inputs[0]))
 
 
 # --- joining and splitting: each undoes the other ------------------------------------

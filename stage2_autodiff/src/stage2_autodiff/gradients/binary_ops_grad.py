@@ -20,7 +20,7 @@ import stage1_tensors as tf
 from stage1_tensors.math import conj
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
@@ -28,7 +28,7 @@ __all__ = []
 def _both(op, gx, gy):
     """Input gradients summed back to the shapes of ``x`` and ``y``."""
     x, y = op.inputs
-    return unbroadcast(gx, x._value.shape), unbroadcast(gy, y._value.shape)
+    return unbroadcast(gx, shape_of(x)), unbroadcast(gy, shape_of(y))
 
 
 def _wanted(op):
@@ -40,27 +40,23 @@ def _wanted(op):
 
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
-    x, y = op.inputs
-    shape = grad._value.shape
-    if x._value.shape == shape and y._value.shape == shape:
-        return grad, grad           # no broadcasting (the common case): nothing to sum
-    return _both(op, grad, grad)
+    return _both(op, grad, grad)     # unbroadcast returns grad itself when nothing was broadcast
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
     want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return (unbroadcast(grad, x._value.shape) if want_x else None,
-            unbroadcast(-grad, y._value.shape) if want_y else None)
+    return (unbroadcast(grad, shape_of(x)) if want_x else None,
+            unbroadcast(-grad, shape_of(y)) if want_y else None)
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     want_x, want_y = _wanted(op)
     x, y = op.inputs
-    return (unbroadcast(grad * conj(y), x._value.shape) if want_x else None,
-            unbroadcast(grad * conj(x), y._value.shape) if want_y else None)
+    return (unbroadcast(grad * conj(y), shape_of(x)) if want_x else None,
+            unbroadcast(grad * conj(x), shape_of(y)) if want_y else None)
 
 
 @RegisterGradient("TrueDiv")
@@ -69,8 +65,8 @@ def _truediv_grad(op, grad):
     want_x, want_y = _wanted(op)
     x, y = op.inputs
     cx, cy = conj(x), conj(y)
-    return (unbroadcast(grad / cy, x._value.shape) if want_x else None,
-            unbroadcast(-grad * cx / (cy * cy), y._value.shape) if want_y else None)
+    return (unbroadcast(grad / cy, shape_of(x)) if want_x else None,
+            unbroadcast(-grad * cx / (cy * cy), shape_of(y)) if want_y else None)
 
 
 @RegisterGradient("Pow")
@@ -127,9 +123,9 @@ def _divide_no_nan_grad(op, grad):
     # both are 0 where y is 0 (where the output was set to 0).
     want_x, want_y = _wanted(op)
     x, y = conj(op.inputs[0]), conj(op.inputs[1])
-    return (unbroadcast(tf.math.divide_no_nan(grad, y), x._value.shape) if want_x else None,
+    return (unbroadcast(tf.math.divide_no_nan(grad, y), shape_of(x)) if want_x else None,
             unbroadcast(grad * tf.math.divide_no_nan(tf.math.divide_no_nan(-x, y), y),
-                        y._value.shape) if want_y else None)
+                        shape_of(y)) if want_y else None)
 
 
 # Piecewise constant (FloorDiv) or bool-valued: no gradient flows through these.

@@ -19,7 +19,7 @@ tf.Tensor([6.+8.j], shape=(1,), dtype=complex128)
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
@@ -33,8 +33,8 @@ def _as_complex(real_grad):
 def _complex_grad(op, grad):
     # z = x + iy: the real part of the gradient belongs to x, the imaginary to y.
     real, imag = op.inputs
-    return (unbroadcast(tf.math.real(grad), real._value.shape),
-            unbroadcast(tf.math.imag(grad), imag._value.shape))
+    return (unbroadcast(tf.math.real(grad), shape_of(real)),
+            unbroadcast(tf.math.imag(grad), shape_of(imag)))
 
 
 @RegisterGradient("Real")

@@ -23,6 +23,7 @@ tf.Tensor([[1. 2. 1.]
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient
+from ._broadcast import shape_of
 
 __all__ = []
 
@@ -50,9 +51,9 @@ def _conv2d_grad(op, grad):
     args = _conv_args(op)
     skip = op.skip_input_indices   # e.g. the image batch of a first layer
     return (None if 0 in skip else
-            tf.nn.conv2d_backprop_input(tuple(x.shape), filters, grad, **args),
+            tf.nn.conv2d_backprop_input(shape_of(x), filters, grad, **args),
             None if 1 in skip else
-            tf.nn.conv2d_backprop_filter(x, tuple(filters.shape), grad, **args))
+            tf.nn.conv2d_backprop_filter(x, shape_of(filters), grad, **args))
 
 
 @RegisterGradient("Conv2DBackpropInput")
@@ -60,7 +61,7 @@ def _conv2d_backprop_input_grad(op, grad):
     # dx = B_in(f, dy) is linear in f and in dy; its transpose in dy is conv2d.
     filters, dy = op.inputs
     args = _conv_args(op)
-    return (tf.nn.conv2d_backprop_filter(grad, tuple(filters.shape), dy, **args),
+    return (tf.nn.conv2d_backprop_filter(grad, shape_of(filters), dy, **args),
             tf.nn.conv2d(grad, filters, **args))
 
 
@@ -68,5 +69,5 @@ def _conv2d_backprop_input_grad(op, grad):
 def _conv2d_backprop_filter_grad(op, grad):
     x, dy = op.inputs
     args = _conv_args(op)
-    return (tf.nn.conv2d_backprop_input(tuple(x.shape), grad, dy, **args),
+    return (tf.nn.conv2d_backprop_input(shape_of(x), grad, dy, **args),
             tf.nn.conv2d(x, grad, **args))

@@ -20,7 +20,7 @@ import numpy as np
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
@@ -92,8 +92,8 @@ def _scatter_nd_grad(op, grad):
 def _select_grad(op, grad):
     condition, t, e = op.inputs
     zeros = tf.zeros_like(grad)
-    return (None, unbroadcast(tf.where(condition, grad, zeros), _shape(t)),
-            unbroadcast(tf.where(condition, zeros, grad), _shape(e)))
+    return (None, unbroadcast(tf.where(condition, grad, zeros), shape_of(t)),
+            unbroadcast(tf.where(condition, zeros, grad), shape_of(e)))
 
 
 # --- no gradient: integer results, or values that do not depend on the input ----------

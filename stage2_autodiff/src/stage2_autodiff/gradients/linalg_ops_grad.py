@@ -23,7 +23,7 @@ from stage1_tensors.math import conj
 from stage1_tensors.errors import UnimplementedError
 
 from ..registry import RegisterGradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
@@ -46,14 +46,14 @@ def _matmul_grad(op, grad):
         else:
             ga = mm(b, grad, transpose_a=t_b, transpose_b=True)
         if batched:
-            ga = unbroadcast(ga, a._value.shape)
+            ga = unbroadcast(ga, shape_of(a))
     if 1 not in skip:
         if not t_b:
             gb = mm(a, grad, transpose_a=not t_a)
         else:
             gb = mm(grad, a, transpose_a=True, transpose_b=t_a)
         if batched:
-            gb = unbroadcast(gb, b._value.shape)
+            gb = unbroadcast(gb, shape_of(b))
     return ga, gb
 
 
@@ -82,5 +82,5 @@ def _einsum_grad(op, grad):
             operands.append(tf.ones_like(x))
             terms.append(sub)
         g = tf.einsum(",".join(terms) + "->" + sub, *operands)
-        grads.append(unbroadcast(g, x._value.shape))
+        grads.append(unbroadcast(g, shape_of(x)))
     return grads

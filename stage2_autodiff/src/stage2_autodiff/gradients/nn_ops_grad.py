@@ -20,6 +20,7 @@ tf.Tensor([ 0.25 -0.25], shape=(2,), dtype=float32)
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient
+from ._broadcast import shape_of
 
 __all__ = []
 
@@ -97,4 +98,4 @@ def _bias_add_grad_grad(op, grad):
     channel = 1 if data_format is not None and data_format.startswith("NC") else x.ndim - 1
     shape = [1] * x.ndim
     shape[channel] = -1
-    return tf.broadcast_to(tf.reshape(grad, shape), tuple(x.shape))
+    return tf.broadcast_to(tf.reshape(grad, shape), shape_of(x))

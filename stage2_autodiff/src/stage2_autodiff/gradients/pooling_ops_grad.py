@@ -19,6 +19,7 @@ tf.Tensor([[0. 1.]
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient
+from ._broadcast import shape_of
 
 __all__ = []
 
@@ -49,7 +50,7 @@ def _max_pool_grad_grad_grad(op, grad):
 
 @RegisterGradient("AvgPool")
 def _avg_pool_grad(op, grad):
-    return tf.nn.avg_pool_grad(tuple(op.inputs[0].shape), grad, **_pool_args(op))
+    return tf.nn.avg_pool_grad(shape_of(op.inputs[0]), grad, **_pool_args(op))
 
 
 @RegisterGradient("AvgPoolGrad")

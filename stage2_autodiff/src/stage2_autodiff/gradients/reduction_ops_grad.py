@@ -19,13 +19,14 @@ tf.Tensor([[0.  0.5]
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
+from ._broadcast import is_known, shape_of
 
 __all__ = []
 
 
 def _kept_shape(x, axis):
     """The reduction's output shape with ``keepdims=True``."""
-    shape = x._value.shape
+    shape = shape_of(x)
     if axis is None:
         return (1,) * len(shape)
     reduced = {a % len(shape) for a in axis}
@@ -34,15 +35,15 @@ def _kept_shape(x, axis):
 
 def _keep_dims(op, t):
     """``t`` (shaped like the op's output) with the reduced axes put back as size 1."""
-    kept = _kept_shape(op.inputs[0], op.attrs["axis"])
-    return t if t._value.shape == kept else tf.reshape(t, kept)
+    kept, shape = _kept_shape(op.inputs[0], op.attrs["axis"]), shape_of(t)
+    return t if is_known(kept) and is_known(shape) and shape == kept else tf.reshape(t, kept)
 
 
 def _spread(op, grad):
     """The output gradient copied to every input element it summarises."""
-    shape = op.inputs[0]._value.shape
-    grad_shape = grad._value.shape
-    if grad_shape == shape:
+    shape = shape_of(op.inputs[0])
+    grad_shape = shape_of(grad)
+    if is_known(shape) and is_known(grad_shape) and grad_shape == shape:
         return grad
     # A 0-d gradient (a reduction over all axes) or one with kept dimensions
     # broadcasts as it is; otherwise put the reduced axes back as size 1 first.
@@ -52,12 +53,12 @@ def _spread(op, grad):
 
 
 def _count(op):
-    x, axis = op.inputs[0], op.attrs["axis"]
-    if axis is None:
-        return x._value.size
+    """How many elements each output summarises: an int, or a scalar tensor
+    where a size is known only when a graph runs (``shape_of``)."""
+    shape, axis = shape_of(op.inputs[0]), op.attrs["axis"]
     n = 1
-    for a in axis:
-        n *= x._value.shape[a]
+    for d in (shape if axis is None else [shape[a] for a in axis]):
+        n = n * d
     return n
 
 
@@ -69,7 +70,9 @@ def _sum_grad(op, grad):
 @RegisterGradient("Mean")
 def _mean_grad(op, grad):
     # Divide before spreading: the small gradient, not the full-size one.
-    return _spread(op, grad / float(max(_count(op), 1)))
+    n = _count(op)
+    n = float(max(n, 1)) if type(n) is int else tf.cast(tf.maximum(n, 1), grad.dtype)
+    return _spread(op, grad / n)
 
 
 def _extremum_grad(op, grad):

@@ -26,7 +26,7 @@ from stage1_tensors.math import conj
 from stage1_tensors.ops.unary_ops import sigmoid_grad, tanh_grad
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import unbroadcast
+from ._broadcast import shape_of, unbroadcast
 
 __all__ = []
 
@@ -174,7 +174,7 @@ def _clip_by_value_grad(op, grad):
     g_t = tf.where(tf.logical_or(below, above), zeros, grad)
     g_low = tf.where(below, grad, zeros)
     g_high = tf.where(above, grad, zeros)
-    return g_t, unbroadcast(g_low, low._value.shape), unbroadcast(g_high, high._value.shape)
+    return g_t, unbroadcast(g_low, shape_of(low)), unbroadcast(g_high, shape_of(high))
 
 
 # Piecewise constant: their derivative is 0 almost everywhere and undefined at

@@ -367,7 +367,10 @@ class RNN(Layer):
             raise ValueError("%s %r: the input has no time steps (shape %s)"
                              % (type(self).__name__, self.name, tuple(inputs.shape)))
         if initial_state is None:
-            states = _zero_states(self.cell, batch, inputs[:, 0])
+            # A batch whose size only a graph knows (stage 5's tf.function with a
+            # None batch dimension) gives the zero states its size as a tensor.
+            size = batch if batch is not None else tf.shape(inputs)[0]
+            states = _zero_states(self.cell, size, inputs[:, 0])
         else:
             states = [self._autocast(s) for s in _state_list(initial_state)]
             want = [(batch, size) for size in _state_sizes(self.cell)]
