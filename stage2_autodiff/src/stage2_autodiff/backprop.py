@@ -36,11 +36,13 @@ from stage1_tensors.backends import backend_of
 from stage1_tensors.convert import convert_to_tensor
 from stage1_tensors.dispatch import active_redirects, wrap
 from stage1_tensors.errors import InvalidArgumentError
+from stage1_tensors.ops.array_ops import reshape
 from stage1_tensors.ops.binary_ops import add
 from stage1_tensors.ops.creation_ops import zeros_like
 from stage1_tensors.ops.reduction_ops import add_n
 from stage1_tensors.tensor import Tensor
 
+from .gradients._broadcast import shape_of
 from .registry import _GRADIENTS, gradient_function
 
 __all__ = ["reverse_accumulate", "zeros_for", "ones_for", "in_backward_pass"]
@@ -248,4 +250,11 @@ def _checked(record, i, x, g):
             "for input %d, which has shape %s; a gradient must have its "
             "input's shape" % (record.type, tuple(g._value.shape), i,
                                tuple(x._value.shape)), op=record.type)
+    if g.shape != x.shape:
+        # Only while a graph is traced (stage 5) can the shapes agree on the
+        # examples but not where sizes are unknown: a rule made the gradient
+        # from an example size (a slice of fixed size, say). Reshaping it to
+        # x's shape as the graph computes it makes that visible to the tracer
+        # (the reshape fails for other sizes) instead of silently wrong.
+        g = reshape(g, shape_of(x))
     return g

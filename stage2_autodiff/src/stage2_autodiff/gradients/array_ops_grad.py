@@ -124,7 +124,7 @@ def _slice_grad(op, grad):
 @RegisterGradient("PadV2")
 def _pad_grad(op, grad):
     x = op.inputs[0]
-    return tf.slice(grad, [before for before, _ in op.attrs["paddings"]], _shape(x))
+    return tf.slice(grad, [before for before, _ in op.attrs["paddings"]], shape_of(x))
 
 
 def _take(t, axis, start, size):

@@ -17,13 +17,14 @@ tf.Tensor([10.  0. 10.], shape=(3,), dtype=float32)
 from stage1_tensors.ops.indexing_ops import getitem, strided_slice_grad
 
 from ..registry import RegisterGradient
+from ._broadcast import shape_of
 
 __all__ = []
 
 
 @RegisterGradient("StridedSlice")
 def _strided_slice_grad(op, grad):
-    return strided_slice_grad(grad, op.inputs[0]._value.shape, op.attrs["key"])
+    return strided_slice_grad(grad, shape_of(op.inputs[0]), op.attrs["key"])
 
 
 @RegisterGradient("StridedSliceGrad")
