@@ -4,9 +4,12 @@ same values and gradients.
 The tables are stage 2's own (imported, not copied): each case's function is
 called eagerly and as a traced function, with a tape around the call (the
 call is one op, its gradient the traced backward function) and with the tape
-inside the function (the gradient traced along). Float64 results must agree
+inside the function (the gradient traced along), and both again for a
+signature that leaves every size unknown. Float64 results must agree
 to rounding: a graph runs the very kernels eager execution runs.
 """
+
+import warnings
 
 import numpy as np
 import pytest
@@ -44,7 +47,17 @@ def assert_same_through_function(fn, arrays):
     def inside(*xs):                                       # the tape inside
         return value_and_grads(fn, list(xs))
     within = inside(*args)
-    for got in (around, within):
+
+    # The tape inside, traced for a signature that leaves every size unknown:
+    # the gradients' shapes come from the graph (or, for a rule that computes
+    # with sizes in Python, the function traces per exact shape: not graded).
+    unknown = [tf.TensorSpec([None] * a.ndim, a.dtype) for a in args]
+    relaxed = tf.function(lambda *xs: value_and_grads(fn, list(xs)), input_signature=unknown)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        without_sizes = relaxed(*args)
+        around_without_sizes = value_and_grads(tf.function(fn, input_signature=unknown), args)
+    for got in (around, within, without_sizes, around_without_sizes):
         assert len(got) == len(eager)
         for a, e in zip(got, eager):
             if e is None:

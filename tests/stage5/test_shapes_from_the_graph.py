@@ -216,3 +216,21 @@ def test_a_float_entry_in_a_shape_list_is_refused():
                     input_signature=[ROWS])
     with pytest.raises((TypeError, tf.errors.InvalidArgumentError)):
         f(_batch(2))
+
+
+def test_a_second_order_gradient_with_an_unknown_batch_size_is_traced_once():
+    def grad_norm_gradient(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_mean(x ** 3) + tf.reduce_sum(tf.nn.softmax(x) * x)
+            g = inner.gradient(y, x)
+            z = tf.reduce_sum(g * g)
+        return outer.gradient(z, x)
+    traced = tf.function(grad_norm_gradient, input_signature=[ROWS])
+    for rows in (1, 4, 2):
+        x = _batch(rows)
+        np.testing.assert_allclose(traced(x).numpy(), grad_norm_gradient(x).numpy(),
+                                   rtol=1e-5, atol=1e-6)
+    assert traced.experimental_get_tracing_count() == 1

@@ -116,17 +116,25 @@ def unbroadcast(grad, shape):
 
 
 def _unbroadcast_computed(grad, grad_shape, shape):
-    """``unbroadcast`` where some sizes are tensors a graph computes: an axis is
-    summed where ``shape`` has a known 1 that ``grad`` may have stretched; an
-    unknown size of ``shape`` is taken to be ``grad``'s (broadcasting allows a 1
-    there too: then the final reshape fails when the graph runs, loudly)."""
+    """``unbroadcast`` where some sizes are tensors a graph computes. An axis is
+    summed where ``shape`` has a known 1 that ``grad`` may have stretched, or
+    where the sizes in the call being traced (a computed size's example value)
+    say it was stretched. An unknown size that is the gradient's in that call is
+    taken to be the gradient's always; broadcasting allows a 1 there in another
+    call, and then the final reshape fails when the graph runs, loudly."""
     extra = len(grad_shape) - len(shape)
     stretched = tuple(i + extra for i, d in enumerate(shape)
-                      if _is_one(d) and not _is_one(grad_shape[i + extra]))
+                      if (_is_one(d) and not _is_one(grad_shape[i + extra]))
+                      or (_example(d) == 1 and _example(grad_shape[i + extra]) != 1))
     axes = tuple(range(extra)) + stretched
     if axes:
         grad = reduce_sum(grad, axis=axes)
     return reshape(grad, shape)
+
+
+def _example(d):
+    """A size as an int: a computed size's value in the call being traced."""
+    return d if type(d) is int else int(d._value)
 
 
 def _is_one(d):
