@@ -432,7 +432,7 @@ class Function:
             "tf.function %s: its graph, traced with unknown dimensions %s, still depends "
             "on the sizes it was traced with (%s used them: a size read from a shape in "
             "Python, or the gradient of an op whose rule here computes with sizes in "
-            "Python: concat or gather along that dimension, tile, tf.slice), so it is "
+            "Python: gather along that dimension, tile), so it is "
             "traced once per input "
             "shape instead. TensorFlow would run one graph for every size. To keep one "
             "graph, take shapes from the graph (tf.shape(x)) where you compute them."

@@ -18,9 +18,10 @@ tf.Tensor([[3. 3. 3.]], shape=(1, 3), dtype=float32)
 import numpy as np
 
 import stage1_tensors as tf
+from stage1_tensors.ops.indexing_ops import strided_slice_grad
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import shape_of, unbroadcast
+from ._broadcast import is_known, shape_of, unbroadcast
 
 __all__ = []
 
@@ -75,8 +76,18 @@ def _broadcast_to_grad(op, grad):
 @RegisterGradient("ConcatV2")
 def _concat_grad(op, grad):
     axis = op.attrs["axis"]
-    sizes = [_shape(x)[axis] for x in op.inputs]
-    return tf.split(grad, sizes, axis=axis)
+    shapes = [shape_of(x) for x in op.inputs]
+    sizes = [shape[axis] for shape in shapes]
+    if is_known(sizes):
+        return tf.split(grad, sizes, axis=axis)
+    # Sizes a graph computes (stage 5): cut each input's part out at its offset.
+    parts, offset = [], 0
+    for shape in shapes:
+        begin = [0] * len(shape)
+        begin[axis] = offset
+        parts.append(tf.slice(grad, begin, shape))
+        offset = offset + shape[axis]
+    return parts
 
 
 @RegisterGradient("Pack")
@@ -118,7 +129,14 @@ def _tile_grad(op, grad):
 def _slice_grad(op, grad):
     x = op.inputs[0]
     begin = op.attrs["begin"]
-    return tf.pad(grad, [[b, d - b - g] for b, d, g in zip(begin, _shape(x), _shape(grad))])
+    shape = shape_of(x)
+    if not is_known(shape):
+        # Sizes a graph computes (stage 5): put grad into zeros of x's shape at
+        # the block, as the gradient of x[b0:b0 + s0, ...] does.
+        key = tuple(slice(b, None if s == -1 else b + s)
+                    for b, s in zip(begin, op.attrs["size"]))
+        return strided_slice_grad(grad, shape, key)
+    return tf.pad(grad, [[b, d - b - g] for b, d, g in zip(begin, shape, _shape(grad))])
 
 
 @RegisterGradient("PadV2")
