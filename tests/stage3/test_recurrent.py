@@ -194,3 +194,10 @@ def test_embedding_then_lstm_in_a_sequential():
     model.summary(print_fn=lines.append)
     assert "embedding (Embedding)        (None, 6, 4)              80" in lines
     assert "lstm (LSTM)                  (None, 3)                 96" in lines
+
+
+@pytest.mark.parametrize("layer", [tf.keras.layers.SimpleRNN, tf.keras.layers.LSTM,
+                                   tf.keras.layers.GRU])
+def test_an_input_without_time_steps_is_refused(layer):
+    with pytest.raises(ValueError, match="no time steps"):
+        layer(2)(tf.zeros([3, 0, 4]))
