@@ -83,22 +83,29 @@ def test_gradients_inside_the_function_are_right_for_every_batch_size(loss):
     # As in TensorFlow, one trace serves them all: the gradient's shapes come
     # from the graph too. The first batch has one row, the size broadcasting
     # stretches, so a trace that took a 1 for "any size" shows here.
-    @tf.function(input_signature=[ROWS])
+    assert _traced_gradient_matches_eager(loss) == 1
+
+
+def _gradient(loss, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = loss(x)
+    return tape.gradient(y, x)
+
+
+def _traced_gradient_matches_eager(loss):
+    """Checks the gradient of ``loss`` traced for a batch of any size against
+    eager ones for batches of 1, 4 and 3 rows; returns the number of traces."""
     def gradient(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = loss(x)
-        return tape.gradient(y, x)
+        return _gradient(loss, x)
+    traced = tf.function(gradient, input_signature=[ROWS])
     for rows in (1, 4, 3):
         x = _batch(rows)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = loss(x)
-        expected = tape.gradient(y, x)
-        got = gradient(x)
+        got = traced(x)
         assert got.shape == (rows, 3)
-        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-5, atol=1e-7)
-    assert gradient.experimental_get_tracing_count() == 1
+        np.testing.assert_allclose(got.numpy(), _gradient(loss, x).numpy(),
+                                   rtol=1e-5, atol=1e-7)
+    return traced.experimental_get_tracing_count()
 
 
 @pytest.mark.parametrize("loss", [
@@ -111,19 +118,7 @@ def test_gradients_inside_the_function_are_right_for_every_batch_size(loss):
 def test_gradients_through_ops_that_select_rows_are_right_for_every_batch_size(loss):
     # Whether one trace serves them is not graded here (ours traces these per
     # batch size); the gradients must be right for each.
-    @tf.function(input_signature=[ROWS])
-    def gradient(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = loss(x)
-        return tape.gradient(y, x)
-    for rows in (1, 4, 3):
-        x = _batch(rows)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = loss(x)
-        np.testing.assert_allclose(gradient(x).numpy(), tape.gradient(y, x).numpy(),
-                                   rtol=1e-5, atol=1e-7)
+    _traced_gradient_matches_eager(loss)
 
 
 def test_a_variable_broadcast_over_the_batch_gets_its_gradient_summed():
