@@ -20,17 +20,19 @@ and ``while_loop`` is a Python loop: there is nothing to decide later.
 """
 
 import itertools
+import weakref
 
 import numpy as np
 
 from stage1_tensors import dtypes as _dtypes
 from stage1_tensors.convert import convert_to_tensor
+from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest
-from stage2_autodiff.registry import register_gradient
+from stage2_autodiff.registry import is_differentiable, register_gradient
 
-from .tracing import SymbolicTensor, current_tracer, relaxed_shape
+from .tracing import SymbolicTensor, current_tracer, keep_forward_results, relaxed_shape
 
 __all__ = ["cond", "case", "while_loop"]
 
@@ -65,7 +67,8 @@ def _refuse_redrawing(who, functions):
     numbers drawn in it would be drawn again, and the gradient would belong to
     other numbers. ``function`` hands the forward pass's draws to its backward
     pass; ``cond`` and ``while_loop`` do not yet, so they refuse."""
-    drawing = sorted({v.node.op.name for cf in functions for v in cf._drawn})
+    drawing = sorted({v.node.op.name for cf in functions for v in cf._drawn
+                      if not is_differentiable(v.node.op.name)})
     if drawing:
         raise NotImplementedError(
             "%s: gradients through a branch or loop body that draws random numbers (%s) "
@@ -121,20 +124,33 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
     true_feed = [index[id(t)] for t in true_caps]
     false_feed = [index[id(t)] for t in false_caps]
     n_out = len(true_cf.graph.outputs)
-    op = _dispatch_op("If", 1 + len(inputs) + len(variables), n_out)
+    # What the branches' stateful ops drew (random numbers, a py_function's
+    # results): the If returns them too, after its outputs (zeros for the
+    # branch that did not run), and its gradient hands them to the branch's
+    # backward pass, which must not draw new ones.
+    n_true, n_false = len(true_cf._drawn), len(false_cf._drawn)
+    op = _dispatch_op("If", 1 + len(inputs) + len(variables), n_out + n_true + n_false)
+    if n_true or n_false:
+        keep_forward_results(op.name)
 
     @op.kernel
     def _if(xp, pred_value, *values):
-        branch, feed = (true_cf, true_feed) if pred_value else (false_cf, false_feed)
-        return branch._schedule.run([values[i] for i in feed])
+        if pred_value:
+            results = true_cf._taped_schedule.run([values[i] for i in true_feed])
+            return results + _nothing_drawn(xp, false_cf)
+        results = false_cf._taped_schedule.run([values[i] for i in false_feed])
+        return results[:n_out] + _nothing_drawn(xp, true_cf) + results[n_out:]
 
     def _if_gradient(record, *grads):
-        _refuse_redrawing("cond", [true_cf, false_cf])
         outer = list(record.inputs[1:1 + len(inputs)])
+        drawn = list(record.outputs[n_out:])
+        drawn_by = {id(true_cf): drawn[:n_true], id(false_cf): drawn[n_true:]}
+        grads = grads[:n_out]
 
         def branch_grad(cf, feed):
             def run():
-                got = cf._backward_function()([outer[i] for i in feed], list(grads))
+                got = cf._backward_function()([outer[i] for i in feed], list(grads),
+                                              drawn_by[id(cf)])
                 by_input = [None] * len(inputs)
                 for i, g in zip(feed, got[:len(feed)]):
                     by_input[i] = g
@@ -155,9 +171,19 @@ def _if_node(pred, true_cf, true_caps, false_cf, false_caps):
     # unknown, or where they differ, is None).
     shapes = [relaxed_shape(t.shape, f.shape) or tuple(t.shape)   # ranks differ: true's
               for t, f in zip(true_cf.graph.outputs, false_cf.graph.outputs)]
-    outs = tracer.record(op, (pred, *inputs, *variables), {}, given=chosen.output_examples,
+    given = chosen.output_examples + true_cf.drawn_examples + false_cf.drawn_examples
+    shapes += [v.shape for v in true_cf._drawn + false_cf._drawn]
+    outs = tracer.record(op, (pred, *inputs, *variables), {}, given=given,
                          given_shapes=shapes)
-    return true_cf._pack(outs if isinstance(outs, list) else [outs])
+    outs = outs if isinstance(outs, list) else [outs]
+    return true_cf._pack(outs[:n_out])
+
+
+def _nothing_drawn(xp, branch):
+    """Zeros in place of what ``branch`` draws, when it did not run (shaped as
+    in its trace: the gradient traces that branch's backward pass on them,
+    but never runs it)."""
+    return [xp.zeros(e.shape, e.dtype) for e in branch.drawn_examples]
 
 
 def _zeros_if_none(g, x):
@@ -307,30 +333,41 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
     # the same "accumulators"): the backward loop walks them in reverse. A loop
     # whose shapes may change (shape_invariants) cannot stack them.
     keep_history = back_prop and invariants is None
-    n_extra = 1 + n if keep_history else 0
+    # What the body's stateful ops drew, stacked per iteration like the loop
+    # variables: the backward loop hands each iteration's draws to the body's
+    # backward pass.
+    n_drawn = len(body_cf._drawn) if keep_history else 0
+    n_extra = 1 + n + n_drawn if keep_history else 0
     op = _dispatch_op("While", n + len(limit) + len(inputs) + len(variables), n + n_extra)
+    if n_drawn:
+        keep_forward_results(op.name)
 
     @op.kernel
     def _while(xp, *values):
         state = list(values[:n])
         extra = values[n + len(limit):]
         most = int(values[n]) if limit else None
-        history = []
+        history, draws = [], []
+        body = body_cf._taped_schedule if n_drawn else body_cf._schedule
         while most is None or len(history) < most:
             if not cond_cf._schedule.run(state + [extra[i] for i in cond_feed])[0]:
                 break
             history.append(state)
-            state = body_cf._schedule.run(state + [extra[i] for i in body_feed])
+            results = body.run(state + [extra[i] for i in body_feed])
+            state, drawn = results[:n], results[n:]
+            draws.append(drawn)
         if not keep_history:
             return state
         # The stacks keep at least one row (the final values when the loop never
         # ran), so the backward loop's body can always be traced on them; the
         # count says how many rows are real.
         stacks = [xp.stack([h[i] for h in history] or [state[i]]) for i in range(n)]
-        return state + [xp.asarray(len(history), dtype=xp.int32)] + stacks
+        drawn_stacks = [_stacked([d[i] for d in draws], xp, body_cf.drawn_examples[i])
+                        for i in range(n_drawn)]
+        return state + [xp.asarray(len(history), dtype=xp.int32)] + stacks + drawn_stacks
 
     def _while_gradient(record, *grads):
-        _refuse_redrawing("while_loop", [cond_cf, body_cf])
+        _refuse_redrawing("while_loop", [cond_cf])
         if not keep_history:
             raise NotImplementedError(
                 "while_loop: gradients through a traced tf.while_loop whose loop variables "
@@ -339,9 +376,10 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
                 "fixed range")
         outer = list(record.inputs)
         captured = outer[n + len(limit):n + len(limit) + len(inputs)]
+        history = record.outputs[n + 1:n + 1 + n]
         return _loop_backward(body_cf, body_feed, captured, variables, n, len(limit),
-                              record.outputs[n], record.outputs[n + 1:], grads[:n],
-                              grads[n + 1:])
+                              record.outputs[n], history, grads[:n],
+                              grads[n + 1:n + 1 + n], record.outputs[n + 1 + n:])
     register_gradient(op.name, _while_gradient)
     tracer = current_tracer()
     # Example results: the loop variables' own examples (their dtypes and, unless
@@ -355,6 +393,8 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
     if keep_history:
         given += [np.asarray(1, np.int32)] + [np.stack([x._value]) for x in flat]
         given_shapes += [()] + [(None,) + s for s in given_shapes[:n]]
+        given += [np.stack([e]) for e in body_cf.drawn_examples[:n_drawn]]
+        given_shapes += [(None,) + v.shape for v in body_cf._drawn[:n_drawn]]
     outs = tracer.record(op, (*flat, *limit, *inputs, *variables), {}, given=given,
                          given_shapes=given_shapes)
     outs = outs if isinstance(outs, list) else [outs]
@@ -362,7 +402,7 @@ def _while_node(cond, body, structure, flat, shape_invariants, maximum_iteration
 
 
 def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, history,
-                   upstream, history_grads):
+                   upstream, history_grads, drawn=()):
     """The gradient of a ``While`` node: a loop that runs the body's backward
     function over the iterations in reverse order.
 
@@ -372,6 +412,7 @@ def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, h
     ``k - 1``), of the tensors the body captured and of the variables it read
     (both summed over the iterations). Where something used the history itself
     (a second-order gradient does), its gradient joins the row it belongs to.
+    ``drawn`` stacks what the body's stateful ops drew, one row per iteration.
     """
     from stage1_tensors import gather, maximum, zeros_like
     body_backward = body_cf._backward_function()
@@ -384,7 +425,8 @@ def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, h
     def step(k, carried, cap_sums, var_sums):
         row = maximum(k, 0)     # k >= 0 whenever this runs; max keeps tracing safe
         state_k = [gather(h, row) for h in history]
-        got = body_backward(state_k + body_captures, list(carried))
+        got = body_backward(state_k + body_captures, list(carried),
+                            [gather(d, row) for d in drawn])
         got = [zeros_like(x) if g is None else g
                for g, x in zip(got, state_k + body_captures + list(body_vars))]
         # An int loop variable has no gradient; it carries zeros of its dtype.
@@ -407,6 +449,29 @@ def _loop_backward(body_cf, body_feed, captured, variables, n, n_limit, count, h
     loop_grads = [g if floating(h) else None for g, h in zip(carried, history)]
     return tuple(loop_grads + [None] * n_limit + by_capture +
                  [grads_by_var.get(id(v)) for v in variables])
+
+
+def _stacked(rows, xp, example):
+    """One iteration's draws per row (the example's zeros when the loop never
+    ran). Scalar int64 rows are a py_function's tokens (see py_func.py): the
+    stack keeps them alive, so the tapes they name stay while it does."""
+    if not rows:
+        return xp.stack([xp.zeros(example.shape, example.dtype)])
+    try:
+        stack = xp.stack(rows)
+    except ValueError:
+        raise InvalidArgumentError(
+            "while_loop: the body drew values of different shapes in different "
+            "iterations (%s); a gradient needs them stacked, one row per iteration. "
+            "Draw values of one shape per iteration" % sorted({r.shape for r in rows}),
+            op="while_loop") from None
+    if stack.dtype == np.int64 and stack.ndim == 1:
+        weakref.finalize(stack, _keep, rows)
+    return stack
+
+
+def _keep(rows):
+    """Nothing: ``weakref.finalize`` holds its arguments until its object dies."""
 
 
 def _is_shape(x):

@@ -35,7 +35,7 @@ import weakref
 import numpy as np
 
 from stage1_tensors import dispatch, dtypes as _dtypes
-from stage1_tensors.dispatch import execute, wrap
+from stage1_tensors.dispatch import execute, notify_observers, wrap
 from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest, variables as _variables
@@ -48,7 +48,7 @@ from stage4_training.keras import training as _training
 
 from . import passes
 from .runner import compile_graph
-from .tracing import Tracer, relaxed_shape
+from .tracing import Tracer, keeps_forward_results, relaxed_shape
 
 __all__ = ["function", "Function", "ConcreteFunction"]
 
@@ -124,11 +124,14 @@ class ConcreteFunction:
         # numpy_function's result): a backward pass replays the graph, and must
         # use the values the forward pass drew, not draw new ones. So under a
         # tape the call op returns them too, after the outputs, and its
-        # gradient hands them on. (Ops with a gradient, such as py_function,
-        # run again: the tape must see them run.)
+        # gradient hands them on. A py_function's results (with the token of
+        # the tape its run kept) are handed on too, so that its Python runs
+        # once per step.
         self._drawn = [v for node in self.graph.nodes
                        if node.kind == "op" and node.stateful
-                       and not is_differentiable(node.op.name) for v in node.outputs]
+                       and (not is_differentiable(node.op.name)
+                            or keeps_forward_results(node.op.name))
+                       for v in node.outputs]
         self._taped_schedule = compile_graph(self.graph, self.graph.outputs + self._drawn) \
             if self._drawn else self._schedule
         n_inputs, n_outputs = len(self.graph.inputs), len(self.graph.outputs)
@@ -275,6 +278,10 @@ def replay(graph, inputs, side_effects=False, drawn=None):
             args = [env[v.id] for v in node.inputs]
             if drawn and node.outputs[0].id in drawn:
                 outs = [drawn[v.id] for v in node.outputs]
+                if is_differentiable(node.op.name):
+                    # A py_function's forward results: not run again, but
+                    # the tape must see the op to take its gradient.
+                    notify_observers(node.op, tuple(args), None, node.attrs, outs)
             else:
                 out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
                 outs = [out] if node.op.num_outputs is None else out
@@ -522,6 +529,7 @@ def trace_subfunction(fn, args, name, shapes=None):
     specs = [TensorSpec(v.shape, v.dtype.name) for v in tracer.graph.inputs]
     concrete = ConcreteFunction(name, tracer, result, is_tensor, specs, None, {})
     concrete.output_examples = [tracer._example_of(v) for v in tracer.graph.outputs]
+    concrete.drawn_examples = [tracer._example_of(v) for v in concrete._drawn]
     return concrete, [outer for outer, _ in tracer.captures]
 
 

@@ -23,6 +23,7 @@ tf.Tensor([[9.]], shape=(1, 1), dtype=float32)
 
 import itertools
 import sys
+import weakref
 
 import numpy as np
 
@@ -34,13 +35,20 @@ from stage1_tensors.registry import define_op
 from stage1_tensors.tensor import Tensor
 from stage2_autodiff import nest
 from stage2_autodiff.gradient_tape import GradientTape
+from stage2_autodiff.recording import active_tapes
 from stage2_autodiff.registry import no_gradient, register_gradient
 
-from .tracing import current_tracer
+from .tracing import current_tracer, keep_forward_results, keeps_forward_results
 
 __all__ = ["py_function", "numpy_function", "print_"]
 
 _counter = itertools.count(1)
+
+# The tapes that runs of py_functions recorded, by the token each run returns
+# (see _python_op); an entry goes when its token array does.
+_tapes = {}
+# py_functions whose gradient a graph holds (a tape inside the function).
+_differentiated = set()
 
 
 def _outputs(result, Tout, who):
@@ -66,15 +74,23 @@ def _outputs(result, Tout, who):
     return arrays, single
 
 
-def _python_op(func, inp, Tout, who, as_tensors):
+def _python_op(func, inp, Tout, who, as_tensors, returns_token=False):
     """The op that calls ``func`` eagerly each time the graph runs (a new op per
-    traced call site, as TF's EagerPyFunc is one per call)."""
+    traced call site, as TF's EagerPyFunc is one per call).
+
+    With ``returns_token`` (a ``py_function``) the op has one more output, an
+    int64 token naming the run. When a gradient may be asked (a tape is
+    recording, or the graph holds this op's gradient) the run records ``func``
+    on a tape of its own, kept under that token: the gradient op takes the
+    token and asks that tape, so ``func`` is not run again for the gradient.
+    TensorFlow keeps one tape per op; a token per run also gives the right
+    gradient when the graph ran twice before the gradient is asked."""
     names = ["input%d" % i for i in range(len(inp))]
     single = not isinstance(Tout, (list, tuple))
     op = define_op("%s_%d" % ("EagerPyFunc" if as_tensors else "PyFunc", next(_counter)),
                    who, inputs=names, dtypes=_dtypes.ALL_NUMPY,
                    input_dtypes={n: _dtypes.ALL_NUMPY for n in names},
-                   num_outputs=1 if single else len(Tout), stateful=True)
+                   num_outputs=(1 if single else len(Tout)) + returns_token, stateful=True)
 
     # While tracing, the kernel runs once on the example values to learn the
     # shapes of the results. Those examples are the first call's own values, so
@@ -91,13 +107,33 @@ def _python_op(func, inp, Tout, who, as_tensors):
                     a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
                     for a, b in zip(inputs, map(np.asarray, values))):
                 return arrays
+        # A tape for the gradient, if one may be asked. (While tracing, the
+        # tapes do not see the example run, so it keeps one anyway.)
+        keep_tape = returns_token and (tracing or active_tapes() or op.name in _differentiated)
         with dispatch.init_scope():        # the function runs eagerly, for real
             args = [wrap(v) for v in values] if as_tensors else [np.asarray(v) for v in values]
-            arrays, _ = _outputs(func(*args), Tout, who)
+            if keep_tape:
+                tape, result = _recorded(func, args, persistent=True)
+            else:
+                tape, result = None, func(*args)
+            arrays, _ = _outputs(result, Tout, who)
+        if returns_token:
+            arrays = arrays + [_token(tape, args, result)]
         if tracing:
             kept[:] = [([np.array(v) for v in values], arrays)]
         return arrays
     return op
+
+
+def _token(tape, inputs, result):
+    """A new int64 scalar that names one run; with a tape, that run's
+    ``(tape, inputs, result)`` is kept in ``_tapes`` while the array lives."""
+    token = np.array(next(_counter), dtype=np.int64)
+    if tape is not None:
+        key = int(token)
+        _tapes[key] = (tape, inputs, result)
+        weakref.finalize(token, _tapes.pop, key, None)
+    return token
 
 
 def py_function(func, inp, Tout, name=None):
@@ -130,7 +166,7 @@ def numpy_function(func, inp, Tout, stateful=True, name=None):
     return _python_call(func, inp, Tout, "numpy_function", as_tensors=False)
 
 
-def _python_call(func, inp, Tout, who, as_tensors):
+def _python_call(func, inp, Tout, who, as_tensors, gradient=None):
     if not callable(func):
         raise TypeError("%s: func must be callable, got %r" % (who, func))
     inp = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(inp)]
@@ -152,13 +188,20 @@ def _python_call(func, inp, Tout, who, as_tensors):
             arrays, _ = _outputs(result, Tout, who)
             outs = [wrap(a) for a in arrays]
         return outs[0] if single else outs
-    op = _python_op(func, inp, Tout, who, as_tensors)
-    if as_tensors:
-        register_gradient(op.name, _gradient_by_rerunning(func))
-    else:
+    if not as_tensors:
+        op = _python_op(func, inp, Tout, who, as_tensors=False)
         no_gradient(op.name)
-    out = dispatch.execute(op, tuple(inp))
-    return out[0] if single else list(out)
+    elif gradient is None:             # a py_function
+        op = _python_op(func, inp, Tout, who, as_tensors=True, returns_token=True)
+        keep_forward_results(op.name)
+        register_gradient(op.name, _gradient_from_the_forward(func))
+    else:                              # the gradient of one
+        op = _python_op(func, inp, Tout, who, as_tensors=True)
+        register_gradient(op.name, gradient)
+    out = list(dispatch.execute(op, tuple(inp)))
+    if keeps_forward_results(op.name):
+        out = out[:-1]                 # the token stays inside the graph
+    return out[0] if single else out
 
 
 def _cast(tensor, dtype):
@@ -166,40 +209,93 @@ def _cast(tensor, dtype):
     return cast(tensor, dtype)
 
 
-def _gradient_by_rerunning(func):
-    """The gradient of a py_function is Python too: another py_function which,
-    each time the backward graph runs, calls ``func`` again, eagerly, on the
-    op's input values under a tape, and returns the tape's gradient.
+def _gradient_from_the_forward(func):
+    """The gradient of a py_function is Python too: an op that, each time the
+    backward graph runs, finds the tape its forward run recorded (by the
+    token that run returned) and asks it for the gradient. So ``func`` runs
+    once per step, as in TensorFlow, and it may use ``.numpy()`` and still be
+    differentiated through the tf ops it runs.
 
-    So ``func`` may use ``.numpy()`` and still be differentiated through the tf
-    ops it runs, as in TensorFlow. (TensorFlow keeps the tape of the forward
-    run instead of running ``func`` again; the gradients are the same.) An
-    input ``func`` does not reach gets zeros (TensorFlow: a scalar 0); integer
-    inputs get None."""
+    Where that tape is gone (its token was not kept: a ``cond`` branch's
+    backward pass runs the branch again) the op runs ``func`` again under a
+    new tape instead. An input ``func`` does not reach gets zeros (TensorFlow:
+    a scalar 0); integer inputs get None. The gradient op's own gradient (a
+    second order) runs ``func`` again too: TensorFlow gives None there."""
+    def gradient(op, *grads):
+        inputs, token, grads = list(op.inputs), op.outputs[-1], list(grads[:-1])
+        n, wanted = len(inputs), _differentiable(inputs)
+        _differentiated.add(op.name)    # a graph holds its gradient: keep tapes
+        again = _rerun(func, n, wanted)
+
+        def from_the_forward(*values):  # inputs, upstream gradients, token
+            kept = _tapes.get(int(values[-1]))
+            if kept is None:
+                return again(*values[:-1])
+            tape, xs, result = kept
+            return _asked(tape, xs, result, wanted, values[n:-1])
+
+        computed = _python_call(from_the_forward, inputs + grads + [token],
+                                [inputs[i].dtype for i in wanted], "py_function",
+                                as_tensors=True, gradient=_gradient_by_rerunning(again))
+        return _by_input(n, wanted, computed)
+    return gradient
+
+
+def _gradient_by_rerunning(func):
+    """A gradient that runs ``func`` again, eagerly, on the op's input values
+    under a tape and returns the tape's gradient (the second order of a
+    py_function: its gradient op's own gradient)."""
     def gradient(op, *grads):
         inputs = list(op.inputs)
-        # (The tape asks only when some input is floating or complex.)
-        wanted = [i for i, x in enumerate(inputs) if x.dtype.is_floating or x.dtype.is_complex]
-
-        def eagerly(*values):
-            xs, upstream = list(values[:len(inputs)]), values[len(inputs):]
-            with GradientTape(watch_accessed_variables=False) as tape:
-                for x in xs:
-                    tape.watch(x)
-                result = func(*xs)
-            outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
-            carry = [k for k, o in enumerate(outputs) if isinstance(o, Tensor)
-                     and (o.dtype.is_floating or o.dtype.is_complex)]
-            found = tape.gradient([outputs[k] for k in carry], [xs[i] for i in wanted],
-                                  output_gradients=[upstream[k] for k in carry])
-            return [zeros_like(xs[i]) if g is None else g for i, g in zip(wanted, found)]
-
-        computed = py_function(eagerly, inputs + list(grads), [inputs[i].dtype for i in wanted])
-        result = [None] * len(inputs)
-        for i, g in zip(wanted, computed):
-            result[i] = g
-        return result
+        wanted = _differentiable(inputs)
+        computed = py_function(_rerun(func, len(inputs), wanted), inputs + list(grads),
+                               [inputs[i].dtype for i in wanted])
+        return _by_input(len(inputs), wanted, computed)
     return gradient
+
+
+def _recorded(func, xs, persistent=False):
+    """``func(*xs)`` run under a new tape that watches ``xs``: (tape, result)."""
+    tape = GradientTape(persistent=persistent, watch_accessed_variables=False)
+    with tape:
+        for x in xs:
+            tape.watch(x)
+        result = func(*xs)
+    return tape, result
+
+
+def _rerun(func, n, wanted):
+    """A function of ``n`` inputs and then the upstream gradients that runs
+    ``func`` on the inputs under a tape and returns the ``wanted`` gradients."""
+    def eagerly(*values):
+        xs = list(values[:n])
+        tape, result = _recorded(func, xs)
+        return _asked(tape, xs, result, wanted, values[n:])
+    return eagerly
+
+
+def _asked(tape, xs, result, wanted, upstream):
+    """What ``tape`` (which recorded ``result = func(*xs)``) gives as the
+    gradients of the ``wanted`` inputs, zeros where it gives None."""
+    outputs = [result] if isinstance(result, Tensor) else list(nest.flatten(result))
+    carry = [k for k, o in enumerate(outputs) if isinstance(o, Tensor)
+             and (o.dtype.is_floating or o.dtype.is_complex)]
+    found = tape.gradient([outputs[k] for k in carry], [xs[i] for i in wanted],
+                          output_gradients=[upstream[k] for k in carry])
+    return [zeros_like(xs[i]) if g is None else g for i, g in zip(wanted, found)]
+
+
+def _differentiable(inputs):
+    """The positions of the floating and complex inputs (the tape asks only
+    when there is one; integer inputs get None)."""
+    return [i for i, x in enumerate(inputs) if x.dtype.is_floating or x.dtype.is_complex]
+
+
+def _by_input(n, wanted, computed):
+    result = [None] * n
+    for i, g in zip(wanted, computed):
+        result[i] = g
+    return result
 
 
 def print_(*inputs, output_stream=None, sep=" ", end="\n", summarize=3, name=None):

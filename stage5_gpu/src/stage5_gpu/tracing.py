@@ -56,7 +56,8 @@ from .errors import OperatorNotAllowedInGraphError
 from .graph import Graph
 from .shape_inputs import ShapeInput, as_inputs
 
-__all__ = ["SymbolicTensor", "Tracer", "current_tracer", "relaxed_shape"]
+__all__ = ["SymbolicTensor", "Tracer", "current_tracer", "relaxed_shape",
+           "keep_forward_results", "keeps_forward_results"]
 
 _ASSIGN_OPS = ("AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp")
 
@@ -144,6 +145,29 @@ def current_tracer():
     if handlers and isinstance(handlers[-1], Tracer):
         return handlers[-1]
     return None
+
+
+# Ops whose results a backward pass takes from the forward pass instead of
+# running them again (see ConcreteFunction._drawn in function.py).
+_kept_for_the_backward = set()
+
+
+def keep_forward_results(op_name):
+    """Marks a stateful op with a gradient whose results a backward pass that
+    replays the graph must take from the forward pass, not compute again: a
+    ``py_function`` (its Python runs once per step, as in TensorFlow), a
+    ``cond`` or ``while_loop`` whose branches draw random numbers (the
+    gradient must be that of the numbers the forward pass drew)."""
+    _kept_for_the_backward.add(op_name)
+
+
+def keeps_forward_results(op_name):
+    """True for an op marked with ``keep_forward_results``.
+
+    >>> keeps_forward_results("AddV2")
+    False
+    """
+    return op_name in _kept_for_the_backward
 
 
 class Tracer:
