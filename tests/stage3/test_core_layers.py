@@ -40,13 +40,25 @@ def test_dense_initializers_and_validation():
         tf.keras.layers.Dense(2, kernel_initializer="onez")
 
 
+def test_dense_casts_integer_features_to_its_dtype():
+    # Keras's Dense takes integer (or bool) features, such as pixel values.
+    layer = tf.keras.layers.Dense(2, kernel_initializer="ones", bias_initializer="ones")
+    out = layer(tf.constant([[1, 2], [3, 4]]))
+    assert out.dtype == tf.float32
+    np.testing.assert_array_equal(out.numpy(), [[4, 4], [8, 8]])
+    out64 = tf.keras.layers.Dense(1, kernel_initializer="ones", dtype="float64")(
+        tf.constant([[True, False, True]]))
+    assert out64.dtype == tf.float64 and float(out64[0, 0]) == 2.0
+
+
 @pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4)])
 def test_dense_gradients(layer_gradients, rng, shape):
     layer_gradients(tf.keras.layers.Dense(3, activation="tanh", dtype="float64"),
                     rng.normal(size=shape))
 
 
-@pytest.mark.parametrize("shape", [(2, 28, 28), (3, 4), (2, 1, 2, 3), (0, 5, 2), (4,)])
+@pytest.mark.parametrize("shape", [(2, 28, 28), (3, 4), (2, 1, 2, 3), (0, 5, 2), (4,),
+                                   (3, 0), (3, 0, 2)])
 def test_flatten(on, rng, shape):
     x = rng.normal(size=shape).astype(np.float32)
     out = tf.keras.layers.Flatten()(on(x))
@@ -58,6 +70,11 @@ def test_flatten_channels_first_and_gradient(layer_gradients, rng):
     x = rng.normal(size=(2, 3, 2, 2)).astype(np.float32)
     out = tf.keras.layers.Flatten(data_format="channels_first")(x)
     np.testing.assert_array_equal(out.numpy(), np.transpose(x, (0, 2, 3, 1)).reshape(2, -1))
+    # channels first on a sequence (batch, channels, steps): the channels go last
+    # too, as in Keras ([[0 3 1 4 2 5]] for arange(6) of shape (1, 2, 3)).
+    seq = np.arange(6.0, dtype=np.float32).reshape(1, 2, 3)
+    np.testing.assert_array_equal(
+        tf.keras.layers.Flatten(data_format="channels_first")(seq).numpy(), [[0, 3, 1, 4, 2, 5]])
     layer_gradients(tf.keras.layers.Flatten(dtype="float64"), rng.normal(size=(2, 2, 3)))
 
 

@@ -93,12 +93,29 @@ def test_activation_layer_errors_teach():
         L.LeakyReLU(alpha=None)
     with pytest.raises(ValueError, match=r"Softmax.*axis must be an int"):
         L.Softmax(axis="last")
-    with pytest.raises(ValueError, match=r"softmax.*axis 3 is out of range.*rank 2"):
-        L.Softmax(axis=3)(tf.zeros([2, 3]))
+    for axis in (3, 2, -3):             # 2 and -3: just past the ends
+        with pytest.raises(ValueError, match=r"softmax.*axis %d is out of range.*rank 2"
+                           % axis):
+            L.Softmax(axis=axis)(tf.zeros([2, 3]))
     with pytest.raises(ValueError, match=r"PReLU.*shared_axes.*ints >= 1"):
         L.PReLU(shared_axes=[0])
     with pytest.raises(ValueError, match=r"PReLU.*shared_axes.*axis 3.*only axes 1..2"):
         L.PReLU(shared_axes=[3])(tf.zeros([2, 3, 4]))
+
+
+def test_prelu_is_built_for_the_sizes_of_the_axes_it_does_not_share():
+    # Keras: after the first call, a PReLU takes only inputs whose sizes match
+    # the axes its alpha covers; an axis in shared_axes may change size.
+    shared = L.PReLU(shared_axes=[1])
+    shared(tf.zeros([2, 4, 3]))
+    assert tuple(shared.alpha.shape) == (1, 3)
+    assert shared(tf.zeros([5, 7, 3])).shape == (5, 7, 3)
+    with pytest.raises(ValueError, match=r"incompatible.*axis 2.*value 3.*\(2, 4, 7\)"):
+        shared(tf.zeros([2, 4, 7]))
+    plain = L.PReLU()
+    plain(tf.zeros([2, 4, 3]))
+    with pytest.raises(ValueError, match=r"incompatible.*axis 1.*value 4.*\(2, 5, 3\)"):
+        plain(tf.zeros([2, 5, 3]))
 
 
 def test_softmax_and_prelu_take_the_first_and_the_last_axis(rng):
@@ -170,6 +187,16 @@ def test_merge_errors_teach():
         L.Concatenate()([tf.zeros([2, 3]), tf.zeros([3, 3])])
     with pytest.raises(ValueError, match=r"Concatenate: axis must be an int"):
         L.Concatenate(axis="0")
+    # every axis but the concatenation axis must match, the last one included
+    with pytest.raises(ValueError, match=r"matching shapes except for the concatenation "
+                                         r"axis \(axis=1\).*\(2, 3, 4\), \(2, 3, 5\)"):
+        L.Concatenate(axis=1)([tf.zeros([2, 3, 4]), tf.zeros([2, 3, 5])])
+    for axis in (2, -3):                # just past the ends of rank 2
+        with pytest.raises(ValueError, match=r"matching shapes except for the concatenation "
+                                             r"axis \(axis=%d\)" % axis):
+            L.Concatenate(axis=axis)([tf.zeros([2, 3]), tf.zeros([2, 3])])
+    with pytest.raises(ValueError, match=r"'add_\d+'.*one dtype, got float32, int32"):
+        L.Add()([tf.zeros([2]), tf.zeros([2], tf.int32)])
 
 
 def test_a_residual_block_merges_inside_a_layer_of_yours(rng):

@@ -6,6 +6,8 @@ when the graph runs, and one trace serves every batch size, as in TensorFlow.
 Gradients taken inside such a function are right for every batch size too.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -230,3 +232,36 @@ def test_a_second_order_gradient_with_an_unknown_batch_size_is_traced_once():
         np.testing.assert_allclose(traced(x).numpy(), grad_norm_gradient(x).numpy(),
                                    rtol=1e-5, atol=1e-6)
     assert traced.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("spec,shapes", [
+    ([None, None, 3], [(2, 4, 3), (3, 1, 3)]),      # batch and steps unknown
+    ([2, None, 3], [(2, 4, 3), (2, 5, 3)]),         # only the steps
+    ([None, 0, 3], [(2, 0, 3), (4, 0, 3)]),         # examples of no values
+])
+def test_flatten_takes_the_sizes_it_needs_from_the_graph(spec, shapes):
+    # Keras: Flatten gives (batch, values per example) whatever is unknown.
+    f = tf.function(tf.keras.layers.Flatten(), input_signature=[tf.TensorSpec(spec)])
+    for shape in shapes:
+        x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+        np.testing.assert_array_equal(f(tf.constant(x)).numpy(), x.reshape(shape[0], -1))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_reshape_with_an_unknown_batch_size():
+    layers = [tf.keras.layers.Reshape((2, 2)), tf.keras.layers.Reshape((-1, 2)),
+              tf.keras.layers.Reshape((2, -1))]
+    for layer in layers:
+        f = tf.function(layer, input_signature=[tf.TensorSpec([None, 4])])
+        for rows in (3, 1, 5):
+            x = np.arange(rows * 4, dtype=np.float32).reshape(rows, 4)
+            np.testing.assert_array_equal(f(tf.constant(x)).numpy(), x.reshape(rows, 2, 2))
+        assert f.experimental_get_tracing_count() == 1
+    # an example's size the graph computes: the values are right (the graph
+    # is traced per shape: the +1 probes cannot keep a reshape's divisibility)
+    f = tf.function(tf.keras.layers.Reshape((-1, 2)), input_signature=[tf.TensorSpec([None, None])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for shape in [(3, 4), (1, 6)]:
+            x = np.ones(shape, np.float32)
+            assert f(tf.constant(x)).shape == (shape[0], shape[1] // 2, 2)

@@ -126,9 +126,13 @@ class Flatten(Layer):
             inputs = tf.transpose(inputs, [0] + list(range(2, len(shape))) + [1])
         rest = shape[1:]
         width = int(np.prod(rest)) if None not in rest else -1
-        # -1 rows where it is unambiguous: right for any batch size, a graph's
-        # unknown one included
-        rows = -1 if width > 0 or shape[0] is None else shape[0]
+        # -1 rows where that is unambiguous: right for any batch size, a graph's
+        # unknown one included. Beside a width of 0, or one a graph computes
+        # (-1), the rows must be given: the batch size, from the graph if need be.
+        if width > 0:
+            rows = -1
+        else:
+            rows = shape[0] if shape[0] is not None else tf.shape(inputs)[0]
         return tf.reshape(inputs, (rows, width))
 
     def get_config(self):
@@ -161,20 +165,29 @@ class Reshape(Layer):
 
     def call(self, inputs):
         shape = tuple(inputs.shape)
-        size = int(np.prod(shape[1:]))
-        known = int(np.prod([d for d in self.target_shape if d != -1]))
         target = self.target_shape
-        if -1 in target:
-            ok = known > 0 and size % known == 0
-            target = tuple(size // known if d == -1 else d for d in target) if ok else target
+        size = None                     # an example's size, where it is known
+        if None not in shape[1:]:
+            size = int(np.prod(shape[1:]))
+            known = int(np.prod([d for d in target if d != -1]))
+            if -1 in target:
+                ok = known > 0 and size % known == 0
+                target = tuple(size // known if d == -1 else d for d in target) if ok \
+                    else target
+            else:
+                ok = known == size
+            if not ok:
+                raise ValueError(
+                    "Reshape %r: cannot reshape each example of shape %s (%d values) to "
+                    "target_shape %s" % (self.name, shape[1:], size, self.target_shape))
+        # The batch size; -1 where it is not known (a graph's unknown dimension)
+        # and nothing else is inferred, else the size the graph computes.
+        if shape[0] is not None:
+            rows = shape[0]
+        elif -1 in target or size == 0:
+            rows = tf.shape(inputs)[0]
         else:
-            ok = known == size
-        if not ok:
-            raise ValueError(
-                "Reshape %r: cannot reshape each example of shape %s (%d values) to "
-                "target_shape %s" % (self.name, shape[1:], size, self.target_shape))
-        # -1 rows where the batch size is not known (a graph's unknown dimension)
-        rows = shape[0] if shape[0] is not None or size == 0 else -1
+            rows = -1
         return tf.reshape(inputs, (rows,) + target)
 
     def get_config(self):
