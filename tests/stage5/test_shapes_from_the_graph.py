@@ -79,8 +79,17 @@ def test_random_ops_take_a_shape_from_the_graph():
     lambda x: tf.reduce_sum(tf.concat([x, x[1:] * 2.0], axis=0) * tf.range(3.0)),
     lambda x: tf.reduce_sum(tf.where(x > 0.5, x, x * x)),
     lambda x: tf.reduce_sum(tf.unstack(x, axis=1)[0] * tf.stack([x, x])[1, :, 2]),
+    lambda x: tf.reduce_sum(tf.tile(x, [2, 1]) * tf.range(3.0)),
+    # each row's entry at its label (here 2): gather with batch_dims=1
+    lambda x: tf.reduce_sum(tf.gather(x, tf.zeros([tf.shape(x)[0]], tf.int32) + 2,
+                                      axis=1, batch_dims=1) ** 2),
+    # rows added up in pairs, as many segments as rows
+    lambda x: tf.reduce_sum(tf.math.unsorted_segment_sum(
+        x * x, tf.cast(tf.cumsum(tf.ones_like(x[:, 0])), tf.int32) // 2, tf.shape(x)[0])
+        * tf.range(3.0)),
 ], ids=["sum", "sum-of-squares", "broadcast_to", "reshape", "variance", "broadcast",
-        "max-mean", "matmul", "slicing", "pad", "tf.slice", "concat", "concat-batches", "where", "stack-unstack"])
+        "max-mean", "matmul", "slicing", "pad", "tf.slice", "concat", "concat-batches", "where",
+        "stack-unstack", "tile", "gather-labels", "segments"])
 def test_gradients_inside_the_function_are_right_for_every_batch_size(loss):
     # As in TensorFlow, one trace serves them all: the gradient's shapes come
     # from the graph too. The first batch has one row, the size broadcasting
@@ -112,14 +121,16 @@ def _traced_gradient_matches_eager(loss):
 
 @pytest.mark.parametrize("loss", [
     lambda x: tf.reduce_sum(tf.gather(x, [0, 0]) ** 2),
-    lambda x: tf.reduce_sum(tf.tile(x, [2, 1]) * tf.range(3.0)),
+    lambda x: tf.reduce_sum(tf.gather_nd(x, [[0, 1], [0, 2]]) ** 2),
     lambda x: tf.reduce_sum(tf.reduce_max(x, axis=0) * tf.reduce_prod(x + 1.0, axis=0)),
     lambda x: tf.reduce_sum(x[::2] ** 2),
-], ids=["gather-rows", "tile", "max-prod", "every-other-row"])
+], ids=["gather-rows", "gather_nd", "max-prod", "every-other-row"])
 @pytest.mark.filterwarnings("ignore:tf.function gradient")
 def test_gradients_through_ops_that_select_rows_are_right_for_every_batch_size(loss):
     # Whether one trace serves them is not graded here (ours traces these per
-    # batch size); the gradients must be right for each.
+    # batch size: what they select has a fixed size, and the tracer cannot tell
+    # a backward op made only from such sizes from one that holds the first
+    # batch's); the gradients must be right for each.
     _traced_gradient_matches_eager(loss)
 
 

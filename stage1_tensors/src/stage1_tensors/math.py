@@ -24,7 +24,7 @@ from .ops.gather_ops import where  # noqa: F401  (API.md lists it with the math 
 # Only in tf.math, as in TensorFlow 2 (not top-level names):
 from .ops.binary_ops import divide_no_nan  # noqa: F401
 from .ops.reduction_ops import count_nonzero  # noqa: F401
-from .ops.gather_ops import bincount, segment_sum  # noqa: F401
+from .ops.gather_ops import bincount, segment_sum, unsorted_segment_sum  # noqa: F401
 from .ops.sort_ops import top_k  # noqa: F401  (also tf.nn.top_k)
 
 # Casts are not math in TensorFlow's namespace: tf.cast lives at the top only,
@@ -33,4 +33,4 @@ _NOT_MATH = {"cast", "saturate_cast", "complex"}
 
 __all__ = sorted((set(_binary) | set(_unary) | set(_linalg) | set(_reduction) | set(_complex)
                   | {"where", "divide_no_nan", "count_nonzero", "bincount", "segment_sum",
-                     "top_k"}) - _NOT_MATH)
+                     "unsorted_segment_sum", "top_k"}) - _NOT_MATH)

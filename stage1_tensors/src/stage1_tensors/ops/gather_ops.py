@@ -215,7 +215,7 @@ def scatter_nd(indices, updates, shape, name=None):
 
 def _check_segments(values, attrs):
     data, ids = values
-    n = attrs["num_segments"]
+    n, = attrs["segments"]
     if data.shape[:ids.ndim] != ids.shape:
         raise InvalidArgumentError(
             "unsorted_segment_sum: segment_ids shape %s must be a prefix of data "
@@ -229,8 +229,8 @@ UnsortedSegmentSum = define_op(
 
 
 @UnsortedSegmentSum.kernel
-def _unsorted_segment_sum(xp, data, ids, num_segments):
-    out = xp.zeros((num_segments,) + data.shape[ids.ndim:], dtype=data.dtype)
+def _unsorted_segment_sum(xp, data, ids, segments):
+    out = xp.zeros(tuple(segments) + data.shape[ids.ndim:], dtype=data.dtype)
     scatter_add(xp, out, ids, data)
     return out
 
@@ -245,9 +245,13 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     >>> tf.unsorted_segment_sum([1, 2, 3, 4], [0, 2, 0, 1], num_segments=3)
     tf.Tensor([4 4 2], shape=(3,), dtype=int32)
     """
-    return execute(UnsortedSegmentSum, (data, segment_ids),
-                   {"num_segments": int_attr(num_segments, "num_segments",
-                                             "unsorted_segment_sum")})
+    # The attr is the shape (num_segments,) of the segments axis: as a shape, it
+    # may be one a graph computes (stage 5: tf.shape(x)[0] inside tf.function).
+    if isinstance(num_segments, Tensor):
+        segments = shape_attr([num_segments], "unsorted_segment_sum")
+    else:
+        segments = (int_attr(num_segments, "num_segments", "unsorted_segment_sum"),)
+    return execute(UnsortedSegmentSum, (data, segment_ids), {"segments": segments})
 
 
 
@@ -274,7 +278,7 @@ SegmentSum = define_op("SegmentSum", "segment_sum", inputs=("data", "segment_ids
 @SegmentSum.kernel
 def _segment_sum(xp, data, ids):
     num_segments = int(ids[-1]) + 1 if ids.size else 0
-    return _unsorted_segment_sum(xp, data, ids, num_segments)
+    return _unsorted_segment_sum(xp, data, ids, (num_segments,))
 
 
 def segment_sum(data, segment_ids, name=None):

@@ -114,7 +114,7 @@ def _split_v_grad(op, *grads):
 def _tile_grad(op, grad):
     # Output axis i holds multiples[i] copies of input axis i: view it as a
     # (copies, size) pair of axes and sum the copies away.
-    shape = _shape(op.inputs[0])
+    shape = shape_of(op.inputs[0])
     if not shape:
         return grad
     pairs = []
@@ -147,8 +147,7 @@ def _pad_grad(op, grad):
 
 def _take(t, axis, start, size):
     """``t[..., start:start + size, ...]`` on one axis, as a ``slice`` op."""
-    begin = [0] * t.ndim
-    sizes = list(_shape(t))
+    begin, sizes = [0] * t.ndim, [-1] * t.ndim       # -1: the whole of every other axis
     begin[axis], sizes[axis] = start, size
     return tf.slice(t, begin, sizes)
 

@@ -15,8 +15,6 @@ rule uses public ops only, so it can be differentiated again.
 tf.Tensor([[1. 0. 2.]], shape=(1, 3), dtype=float32)
 """
 
-import numpy as np
-
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
@@ -25,8 +23,19 @@ from ._broadcast import shape_of, unbroadcast
 __all__ = []
 
 
-def _shape(t):
-    return t._value.shape
+def _product(sizes):
+    """The product of ``sizes``: an int, or a scalar tensor where a graph computes
+    some of them (``shape_of``)."""
+    total = 1
+    for d in sizes:
+        total = total * d
+    return total
+
+
+def _as_dtype_of(size, t):
+    """A size to compute with ``t``'s integers: a size the graph computes (an
+    int32 tensor) cast to ``t``'s dtype; a Python int as it is."""
+    return tf.cast(size, t.dtype) if isinstance(size, tf.Tensor) else size
 
 
 @RegisterGradient("GatherV2")
@@ -40,7 +49,7 @@ def _gather_grad(op, grad):
     """
     params, indices = op.inputs
     axis, batch_dims = op.attrs["axis"] % params.ndim, op.attrs["batch_dims"]
-    p_shape, i_rank = _shape(params), indices.ndim
+    p_shape, i_rank = shape_of(params), indices.ndim
     n_pre, n_inner = axis - batch_dims, i_rank - batch_dims
     rows = p_shape[axis]
     b = list(range(batch_dims))
@@ -50,14 +59,14 @@ def _gather_grad(op, grad):
     if n_pre:
         grad = tf.transpose(grad, b + inner + pre + rest)
     ids = indices
-    batch = int(np.prod(p_shape[:batch_dims]))
+    batch = _product(p_shape[:batch_dims])
     if batch_dims:
         # Each index's batch number, made from ``indices`` itself (not tf.range)
         # so that it lives on the same device: a running count of ones down the rows.
-        inner_size = int(np.prod(_shape(indices)[batch_dims:]))
-        per_row = tf.reshape(tf.ones_like(indices), (batch, inner_size))
-        number = tf.reshape(tf.cumsum(per_row, axis=0) - 1, _shape(indices))
-        ids = indices + number * rows
+        i_shape = shape_of(indices)
+        per_row = tf.reshape(tf.ones_like(indices), (batch, _product(i_shape[batch_dims:])))
+        number = tf.reshape(tf.cumsum(per_row, axis=0) - 1, i_shape)
+        ids = indices + number * _as_dtype_of(rows, indices)
     summed = tf.unsorted_segment_sum(grad, ids, batch * rows)
     summed = tf.reshape(summed, p_shape[:batch_dims] + (rows,) + p_shape[batch_dims:axis]
                         + p_shape[axis + 1:])
@@ -80,7 +89,7 @@ def _segment_sum_grad(op, grad):
 @RegisterGradient("GatherNd")
 def _gather_nd_grad(op, grad):
     params, indices = op.inputs
-    return tf.scatter_nd(indices, grad, _shape(params)), None
+    return tf.scatter_nd(indices, grad, shape_of(params)), None
 
 
 @RegisterGradient("ScatterNd")
