@@ -276,3 +276,23 @@ def test_reshape_with_an_unknown_batch_size():
         for shape in [(3, 4), (1, 6)]:
             x = np.ones(shape, np.float32)
             assert f(tf.constant(x)).shape == (shape[0], shape[1] // 2, 2)
+
+
+def test_range_counts_to_a_size_the_graph_computes():
+    # tf.range(tf.shape(x)[0]): the count of numbers is known when the graph runs
+    @tf.function(input_signature=[ROWS])
+    def f(x):
+        n = tf.shape(x)[0]
+        return (tf.gather(x, tf.range(n)[::-1]), tf.range(1, 2 * n, 2),
+                tf.range(n, dtype=tf.float32) * 0.5)
+    for rows in (4, 1, 3):
+        x = _batch(rows)
+        reversed_rows, odd, halves = f(x)
+        np.testing.assert_array_equal(reversed_rows.numpy(), x.numpy()[::-1])
+        np.testing.assert_array_equal(odd.numpy(), np.arange(1, 2 * rows, 2))
+        assert halves.dtype == tf.float32
+        np.testing.assert_array_equal(halves.numpy(), np.arange(rows) * 0.5)
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="range: bounds computed by a "
+                                                             "graph must be integers"):
+        tf.function(lambda x: tf.range(tf.reduce_sum(x)))(tf.ones([3]))

@@ -23,6 +23,7 @@ from ..errors import InvalidArgumentError
 from ..registry import define_op
 from ..tensor import Tensor
 from .attrs import int_attr, shape_attr
+from .unary_ops import cast
 
 __all__ = ["zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range",
            "linspace"]
@@ -194,7 +195,7 @@ def _range_arg(value, what):
 
 
 def _check_range(values, attrs):
-    start, limit, delta = attrs["start"], attrs["limit"], attrs["delta"]
+    start, limit, delta = attrs["bounds"]
     if delta == 0:
         raise InvalidArgumentError("range: delta must not be 0", op="range")
     if (delta > 0 and start > limit) or (delta < 0 and start < limit):
@@ -208,7 +209,8 @@ Range = define_op("Range", "range", inputs=(), check=_check_range)
 
 
 @Range.kernel
-def _range(xp, start, limit, delta, dtype):
+def _range(xp, bounds, dtype):
+    start, limit, delta = bounds
     count = _math.ceil((limit - start) / delta)
     if np.dtype(dtype).kind in "iu":
         return xp.arange(start, limit, delta, dtype=dtype)
@@ -230,6 +232,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     """
     if limit is None:
         start, limit = 0, start
+    if any(isinstance(v, Tensor) and not _readable(v) for v in (start, limit, delta)):
+        return _range_from_the_graph(start, limit, delta, dtype)
     args = [_range_arg(v, w) for v, w in ((start, "start"), (limit, "limit"),
                                           (delta, "delta"))]
     if dtype is None:
@@ -244,8 +248,38 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
         start, limit, delta = int(start), int(limit), int(delta)
     else:
         start, limit, delta = float(start), float(limit), float(delta)
-    return execute(Range, (), {"start": start, "limit": limit, "delta": delta,
-                               "dtype": dtype})
+    return execute(Range, (), {"bounds": (start, limit, delta), "dtype": dtype})
+
+
+def _readable(tensor):
+    """False for a tensor whose value is not known yet: one that a graph computes
+    when it runs (``tf.shape(x)[0]`` inside ``tf.function``)."""
+    try:
+        tensor.numpy()
+    except TypeError:
+        return False
+    return True
+
+
+def _range_from_the_graph(start, limit, delta, dtype):
+    """``range`` with integer bounds that a graph computes: the bounds go in as a
+    shape (``shape_attr``, which a later stage lets a graph compute), so the
+    count of numbers is known only when the graph runs, as in TensorFlow."""
+    kinds = [v.dtype.name if isinstance(v, Tensor) else _range_arg(v, w)[1]
+             for v, w in ((start, "start"), (limit, "limit"), (delta, "delta"))]
+    if dtype is None:
+        dtype = builtins.max(kinds, key=_RANGE_ORDER.get)
+    dtype = _dtype_name(dtype, "range")
+    if not all(np.dtype(k).kind in "iu" for k in kinds):
+        raise InvalidArgumentError(
+            "range: bounds computed by a graph must be integers (the count of numbers "
+            "comes from them); got start, limit, delta of dtypes %s" % ", ".join(kinds),
+            op="range")
+    bounds = shape_attr([start, limit, delta], "range")
+    if np.dtype(dtype).kind in "iu":
+        return execute(Range, (), {"bounds": bounds, "dtype": dtype})
+    # Whole numbers as floats: count in integers, then cast.
+    return cast(execute(Range, (), {"bounds": bounds, "dtype": "int32"}), dtype)
 
 
 # --- linspace --------------------------------------------------------------------
