@@ -95,8 +95,8 @@ def _prod_grad(op, grad):
     # product by x_i fails at zeros, so, as TensorFlow does, multiply the
     # exclusive running products from the left and from the right instead.
     x = op.inputs[0]
-    shape = x._value.shape
-    if x._value.size == 0:
+    shape = shape_of(x)
+    if is_known(shape) and x._value.size == 0:
         return tf.zeros_like(x)
     rank = len(shape)
     axis = op.attrs["axis"]
@@ -105,7 +105,7 @@ def _prod_grad(op, grad):
     perm = reduced + kept
     n = 1
     for i in reduced:
-        n *= shape[i]
+        n = n * shape[i]
     # Move the reduced axes to the front and flatten them into one.
     flat = tf.reshape(tf.transpose(x, perm), [n, -1])
     left = tf.math.cumprod(flat, axis=0, exclusive=True)
