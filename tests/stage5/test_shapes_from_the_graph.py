@@ -269,6 +269,10 @@ def test_reshape_with_an_unknown_batch_size():
             x = np.arange(rows * 4, dtype=np.float32).reshape(rows, 4)
             np.testing.assert_array_equal(f(tf.constant(x)).numpy(), x.reshape(rows, 2, 2))
         assert f.experimental_get_tracing_count() == 1
+    # examples of no values: -1 rows would be ambiguous, so the graph gives them
+    empty = tf.function(tf.keras.layers.Reshape((-1,)), input_signature=[tf.TensorSpec([None, 0])])
+    for rows in (3, 1):
+        assert empty(tf.zeros([rows, 0])).shape == (rows, 0)
     # an example's size the graph computes: the values are right (the graph
     # is traced per shape: the +1 probes cannot keep a reshape's divisibility)
     f = tf.function(tf.keras.layers.Reshape((-1, 2)), input_signature=[tf.TensorSpec([None, None])])
