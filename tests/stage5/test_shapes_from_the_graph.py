@@ -81,6 +81,7 @@ def test_random_ops_take_a_shape_from_the_graph():
     lambda x: tf.reduce_sum(tf.unstack(x, axis=1)[0] * tf.stack([x, x])[1, :, 2]),
     lambda x: tf.reduce_sum(tf.tile(x, [2, 1]) * tf.range(3.0)),
     lambda x: tf.reduce_sum(tf.reduce_prod(x + 1.0, axis=1) * tf.reduce_prod(x + 2.0)),
+    lambda x: tf.reduce_sum(tf.pad(x, [[1, 1], [0, 1]], mode="SYMMETRIC") * tf.range(4.0)),
     # each row's entry at its label (here 2): gather with batch_dims=1
     lambda x: tf.reduce_sum(tf.gather(x, tf.zeros([tf.shape(x)[0]], tf.int32) + 2,
                                       axis=1, batch_dims=1) ** 2),
@@ -90,7 +91,7 @@ def test_random_ops_take_a_shape_from_the_graph():
         * tf.range(3.0)),
 ], ids=["sum", "sum-of-squares", "broadcast_to", "reshape", "variance", "broadcast",
         "max-mean", "matmul", "slicing", "pad", "tf.slice", "concat", "concat-batches", "where",
-        "stack-unstack", "tile", "prod", "gather-labels", "segments"])
+        "stack-unstack", "tile", "prod", "mirror-pad", "gather-labels", "segments"])
 def test_gradients_inside_the_function_are_right_for_every_batch_size(loss):
     # As in TensorFlow, one trace serves them all: the gradient's shapes come
     # from the graph too. The first batch has one row, the size broadcasting

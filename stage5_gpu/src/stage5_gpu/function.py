@@ -438,8 +438,8 @@ class Function:
         warnings.warn(
             "tf.function %s: its graph, traced with unknown dimensions %s, still depends "
             "on the sizes it was traced with (%s used them: a size read from a shape in "
-            "Python, a gradient rule that computes with sizes in Python (mirror padding "
-            "along that dimension), or a backward op made only from "
+            "Python, a gradient rule that computes with sizes in Python (top_k along that "
+            "last dimension, the matrix decompositions' rows and columns), or a backward op made only from "
             "sizes that do not change with it, which the tracer cannot tell from one "
             "that holds them), so it is traced once per input "
             "shape instead. TensorFlow would run one graph for every size. To keep one "

@@ -145,40 +145,43 @@ def _pad_grad(op, grad):
     return tf.slice(grad, [before for before, _ in op.attrs["paddings"]], shape_of(x))
 
 
-def _take(t, axis, start, size):
-    """``t[..., start:start + size, ...]`` on one axis, as a ``slice`` op."""
-    begin, sizes = [0] * t.ndim, [-1] * t.ndim       # -1: the whole of every other axis
-    begin[axis], sizes[axis] = start, size
-    return tf.slice(t, begin, sizes)
-
-
-def _pad_axis(t, axis, before, after):
-    paddings = [[0, 0]] * t.ndim
-    paddings[axis] = [before, after]
-    return tf.pad(t, paddings)
-
-
 @RegisterGradient("MirrorPad")
 def _mirror_pad_grad(op, grad):
     """Folds each mirrored border back onto the elements it copied, axis by axis.
 
     REFLECT copies ``x[1:a+1]`` (reversed) before and ``x[n-1-b:n-1]`` after;
-    SYMMETRIC copies ``x[:a]`` and ``x[n-b:]``. Reversing a border's gradient and
-    padding it to length n lines it up with those elements.
+    SYMMETRIC copies ``x[:a]`` and ``x[n-b:]``. The middle of the gradient is
+    x's own; each border's gradient, reversed, is added into the window of the
+    elements it copied. Every window is counted from an end, so no size of x
+    is needed (a graph may know it only when it runs).
     """
     edge = 1 if op.attrs["mode"] == "REFLECT" else 0
-    for axis, ((a, b), n) in enumerate(zip(op.attrs["paddings"], _shape(op.inputs[0]))):
+    for axis, (a, b) in enumerate(op.attrs["paddings"]):
         if not a and not b:
             continue
-        folded = _take(grad, axis, a, n)
+        folded = _window(grad, axis, a, -b or None)
         if a:
-            left = tf.reverse(_take(grad, axis, 0, a), [axis])
-            folded = folded + _pad_axis(left, axis, edge, n - a - edge)
+            left = tf.reverse(_window(grad, axis, 0, a), [axis])
+            folded = _added_into(folded, axis, edge, edge + a, left)
         if b:
-            right = tf.reverse(_take(grad, axis, a + n, b), [axis])
-            folded = folded + _pad_axis(right, axis, n - b - edge, edge)
+            right = tf.reverse(_window(grad, axis, -b, None), [axis])
+            folded = _added_into(folded, axis, -(b + edge), -edge or None, right)
         grad = folded
     return grad
+
+
+def _window(t, axis, start, stop):
+    """``t[..., start:stop, ...]`` on one axis (``stop`` None: to the end)."""
+    return t[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def _added_into(t, axis, start, stop, piece):
+    """``t`` with ``piece`` added to its window ``start:stop`` on ``axis``."""
+    parts = [_window(t, axis, None, start)] if start else []
+    parts.append(_window(t, axis, start, stop) + piece)
+    if stop is not None:
+        parts.append(_window(t, axis, stop, None))
+    return parts[0] if len(parts) == 1 else tf.concat(parts, axis)
 
 
 # --- no gradient: integer results, or values that do not depend on the input ----------

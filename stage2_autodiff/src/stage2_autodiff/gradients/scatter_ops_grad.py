@@ -19,6 +19,7 @@ whichever of the two won, split evenly on a tie, as TensorFlow does.
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient
+from ._broadcast import shape_of
 
 __all__ = []
 
@@ -46,7 +47,7 @@ def _min_or_max_grad(op, grad):
     output = op.outputs[0]
     tensor_won = tf.cast(tf.equal(tensor, output), grad.dtype)
     update_won = tf.cast(tf.equal(updates, tf.gather_nd(output, indices)), grad.dtype)
-    winners = tensor_won + tf.scatter_nd(indices, update_won, tensor._value.shape)
+    winners = tensor_won + tf.scatter_nd(indices, update_won, shape_of(tensor))
     return (grad * tensor_won / winners, None,
             tf.gather_nd(grad / winners, indices) * update_won)
 
