@@ -495,3 +495,128 @@ def test_each_call_of_a_py_function_keeps_its_own_gradient():
     for _ in range(2):
         ga, gb = tape.gradient(y, [a, b])
         assert (float(ga), float(gb)) == (12.0, 54.0)
+
+
+def test_case_without_a_default_and_with_several_true_predicates():
+    t, f = tf.constant(True), tf.constant(False)
+    # No default: the last pair's function is it, as in TensorFlow.
+    assert int(tf.case([(f, lambda: tf.constant(1)), (f, lambda: tf.constant(2))])) == 2
+    # Not exclusive: the first true predicate wins; exclusive with one true: fine.
+    assert int(tf.case([(t, lambda: tf.constant(1)), (t, lambda: tf.constant(2))],
+                       default=lambda: tf.constant(3))) == 1
+    assert int(tf.case([(f, lambda: tf.constant(1)), (t, lambda: tf.constant(2))],
+                       default=lambda: tf.constant(3), exclusive=True)) == 2
+
+
+def test_cond_and_while_loop_refuse_what_they_cannot_run():
+    with pytest.raises(TypeError, match="cond: true_fn and false_fn must be callables"):
+        tf.cond(tf.constant(True), lambda: 1.0, 2.0)
+    with pytest.raises(TypeError, match="while_loop: cond and body must be callables"):
+        tf.while_loop(lambda i: i < 3, 4, [tf.constant(0)])
+
+    @tf.function
+    def vector_pred(x):
+        return tf.cond(x > 0, lambda: x, lambda: -x)
+    with pytest.raises(ValueError, match="cond: pred must be a scalar bool tensor"):
+        vector_pred(tf.constant([1.0, -1.0]))
+
+    @tf.function
+    def float_pred(x):
+        return tf.cond(x * 2.0, lambda: x, lambda: -x)
+    with pytest.raises(ValueError, match="cond: pred must be a scalar bool tensor"):
+        float_pred(tf.constant(1.0))
+
+    @tf.function
+    def int_condition(i):
+        return tf.while_loop(lambda i: i - 3, lambda i: i + 1, [i])
+    with pytest.raises(TypeError, match="cond must return one scalar bool tensor"):
+        int_condition(tf.constant(0))
+
+
+def test_an_eager_loop_body_may_return_python_numbers():
+    (i,) = tf.while_loop(lambda i: i < 3, lambda i: 5, [tf.constant(0)])
+    assert int(i) == 5 and isinstance(i, tf.Tensor)
+
+
+def test_a_traced_loop_with_a_limit_uses_the_tensors_its_body_captures():
+    @tf.function
+    def f(x, step):
+        return tf.while_loop(lambda v: v < 100.0, lambda v: v + step, [x],
+                             maximum_iterations=3)[0]
+    assert float(f(tf.constant(1.0), tf.constant(2.0))) == 7.0     # stopped after 3
+    assert float(f(tf.constant(95.0), tf.constant(2.0))) == 101.0  # by the condition
+
+
+def test_a_loop_variable_with_a_shape_invariant_is_traced_with_that_shape():
+    seen = []
+
+    def grow(x):
+        seen.append(x.shape.as_list())
+        return [tf.concat([x, x], axis=0)]
+
+    @tf.function
+    def f(x):
+        return tf.while_loop(lambda x: tf.size(x) < 8, grow, [x],
+                             shape_invariants=[tf.TensorShape([None])])[0]
+    assert f(tf.constant([1.0])).shape == (8,)
+    assert seen == [[None]]
+
+
+def test_variables_that_only_one_branch_reads_get_zeros_of_their_own_shape():
+    v, w = tf.Variable([1.0, 2.0]), tf.Variable([1.0, 2.0, 3.0])
+
+    @tf.function
+    def f(flag):
+        return tf.cond(flag, lambda: tf.reduce_sum(v * v), lambda: tf.reduce_sum(w))
+    for flag, (gv, gw) in [(True, ([2.0, 4.0], [0.0, 0.0, 0.0])),
+                           (False, ([0.0, 0.0], [1.0, 1.0, 1.0]))]:
+        with tf.GradientTape() as tape:
+            y = f(tf.constant(flag))
+        got_v, got_w = tape.gradient(y, [v, w])
+        np.testing.assert_array_equal(got_v.numpy(), gv)
+        np.testing.assert_array_equal(got_w.numpy(), gw)
+
+
+def test_a_py_function_traced_from_a_signature_computes_the_first_call():
+    # The trace runs func on placeholder values; the first call must not reuse
+    # that result.
+    f = tf.function(lambda x: tf.py_function(lambda a: a * 10.0, [x], tf.float32),
+                    input_signature=[tf.TensorSpec([2], tf.float32)])
+    f.get_concrete_function()
+    np.testing.assert_array_equal(f(tf.constant([2.0, 3.0])).numpy(), [20.0, 30.0])
+    g = tf.function(lambda x: tf.py_function(lambda a: a * 10.0, [x], tf.float32),
+                    input_signature=[tf.TensorSpec([2], tf.float32)])
+    np.testing.assert_array_equal(g(tf.constant([2.0, 3.0])).numpy(), [20.0, 30.0])
+
+
+def test_an_eager_py_function_returns_tensors_of_the_dtypes_asked():
+    x = tf.constant(2)
+    three = tf.py_function(lambda a: 3.0, [x], tf.float32)
+    assert isinstance(three, tf.Tensor) and float(three) == 3.0
+    cast = tf.py_function(lambda a: a * 2, [x], tf.float32)       # an int32 tensor back
+    assert cast.dtype == tf.float32 and float(cast) == 4.0
+    pair = tf.py_function(lambda a: [np.ones(2), np.zeros(1)], [x], [tf.float64, tf.int32])
+    assert all(isinstance(t, tf.Tensor) for t in pair)
+    assert [t.dtype for t in pair] == [tf.float64, tf.int32]
+
+
+def test_a_py_function_with_two_results_in_a_function_and_their_gradients():
+    calls = []
+
+    def powers(a):
+        calls.append(1)
+        return a * a, a * a * a
+
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            square, cube = tf.py_function(powers, [x], [tf.float32, tf.float32])
+            y = square + 10.0 * cube
+        return square, cube, tape.gradient(y, x)
+    for value in (2.0, 3.0):
+        del calls[:]
+        square, cube, g = f(tf.constant(value))
+        assert (float(square), float(cube)) == (value ** 2, value ** 3)
+        assert float(g) == pytest.approx(2 * value + 10.0 * 3 * value ** 2)
+        assert len(calls) == 1               # the gradient asks the forward run's tape

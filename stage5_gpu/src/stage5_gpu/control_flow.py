@@ -28,7 +28,7 @@ from stage1_tensors import dtypes as _dtypes
 from stage1_tensors.convert import convert_to_tensor
 from stage1_tensors.errors import InvalidArgumentError
 from stage1_tensors.registry import define_op
-from stage1_tensors.tensor import Tensor
+from stage1_tensors.tensor import Tensor, TensorShape
 from stage2_autodiff import nest
 from stage2_autodiff.registry import is_differentiable, register_gradient
 
@@ -303,11 +303,11 @@ def _check_loop_vars(before, after, invariants):
 def _while_node(cond, body, structure, flat, shape_invariants, maximum_iterations,
                 back_prop=True):
     from .function import trace_subfunction
-    invariants = None
-    if shape_invariants is not None:
-        invariants = [None if s is None else tuple(s) for s in
-                      (nest.flatten(shape_invariants) if not _is_shape(shape_invariants)
-                       else [shape_invariants])]
+    invariants = None if shape_invariants is None else _shapes_in(shape_invariants)
+    if invariants is not None and len(invariants) != len(flat):
+        raise ValueError("while_loop: shape_invariants gives %d shape(s) for %d loop "
+                         "variable(s); give one per loop variable, in the structure of "
+                         "loop_vars" % (len(invariants), len(flat)))
     shapes = invariants if invariants is not None else [tuple(x.shape) for x in flat]
     cond_cf, cond_caps = trace_subfunction(
         lambda *xs: _call(cond, structure, xs), flat, "while_cond", shapes)
@@ -472,6 +472,27 @@ def _stacked(rows, xp, example):
 
 def _keep(rows):
     """Nothing: ``weakref.finalize`` holds its arguments until its object dies."""
+
+
+def _shapes_in(invariants):
+    """The shapes in ``invariants`` (nested like ``loop_vars``), in order, each a
+    tuple with None for a size that may change (or None: any shape). A
+    ``TensorShape``, or a flat list of ints and Nones, is one shape, not a
+    sequence to flatten (``nest.flatten`` would take its sizes apart).
+
+    >>> import stage5_gpu as tf
+    >>> _shapes_in([tf.TensorShape([None]), (2, None)])
+    [(None,), (2, None)]
+    """
+    if invariants is None:
+        return [None]
+    if isinstance(invariants, TensorShape):
+        return [None if invariants.rank is None else tuple(invariants)]
+    if _is_shape(invariants):
+        return [tuple(invariants)]
+    items = [invariants[k] for k in sorted(invariants)] if isinstance(invariants, dict) \
+        else list(invariants)
+    return [shape for item in items for shape in _shapes_in(item)]
 
 
 def _is_shape(x):
