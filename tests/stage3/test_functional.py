@@ -290,3 +290,32 @@ def test_a_functional_summary_puts_its_columns_where_keras_does():
     [row] = [line for line in lines if line.startswith("d (Dense)")]
     assert row[32:].startswith("(None, 3)") and row[53:].startswith("9")
     assert "x[0][0]" in row[65:]
+
+
+def test_building_a_functional_model_trains_nothing():
+    # Calling a layer on keras.Input tensors only works out shapes: a layer that
+    # changes state when training (as BatchNormalization does) is not trained.
+    class CountsTrainingCalls(tf.keras.layers.Layer):
+        def build(self, input_shape):
+            self.count = self.add_weight("count", shape=(), initializer="zeros",
+                                         trainable=False)
+
+        def call(self, x, training=None):
+            if training:
+                self.count.assign_add(1.0)
+            return x
+
+    layer = CountsTrainingCalls()
+    inputs = tf.keras.Input(shape=(3,))
+    model = tf.keras.Model(inputs, layer(inputs))
+    assert float(layer.count) == 0.0
+    model(tf.ones([2, 3]), training=True)
+    assert float(layer.count) == 1.0
+
+
+def test_an_error_without_a_message_in_a_layer_on_inputs_keeps_its_class():
+    class Refuses(tf.keras.layers.Layer):
+        def call(self, x):
+            raise ValueError()
+    with pytest.raises(ValueError):
+        Refuses()(tf.keras.Input(shape=(3,)))
