@@ -65,8 +65,9 @@ def _check_same_outputs(a, b, what):
 def _refuse_redrawing(who, functions):
     """The backward pass of a branch or loop body replays its graph, so random
     numbers drawn in it would be drawn again, and the gradient would belong to
-    other numbers. ``function`` hands the forward pass's draws to its backward
-    pass; ``cond`` and ``while_loop`` do not yet, so they refuse."""
+    other numbers. ``function``, ``cond`` and a loop's body hand the forward
+    pass's draws to their backward passes; a loop's condition does not (its
+    draws are not stacked), so it refuses."""
     drawing = sorted({v.node.op.name for cf in functions for v in cf._drawn
                       if not is_differentiable(v.node.op.name)})
     if drawing:
@@ -466,12 +467,8 @@ def _stacked(rows, xp, example):
             "Draw values of one shape per iteration" % sorted({r.shape for r in rows}),
             op="while_loop") from None
     if stack.dtype == np.int64 and stack.ndim == 1:
-        weakref.finalize(stack, _keep, rows)
+        weakref.finalize(stack, rows.clear)     # holds rows until the stack dies
     return stack
-
-
-def _keep(rows):
-    """Nothing: ``weakref.finalize`` holds its arguments until its object dies."""
 
 
 def _shapes_in(invariants):

@@ -124,9 +124,10 @@ class ConcreteFunction:
         # numpy_function's result): a backward pass replays the graph, and must
         # use the values the forward pass drew, not draw new ones. So under a
         # tape the call op returns them too, after the outputs, and its
-        # gradient hands them on. A py_function's results (with the token of
-        # the tape its run kept) are handed on too, so that its Python runs
-        # once per step.
+        # gradient hands them on. So are the results of ops marked with
+        # tracing.keep_forward_results: a py_function's (with the token of the
+        # tape its run kept, so its Python runs once per step), and those of a
+        # cond or while_loop whose branches draw.
         self._drawn = [v for node in self.graph.nodes
                        if node.kind == "op" and node.stateful
                        and (not is_differentiable(node.op.name)
@@ -279,8 +280,9 @@ def replay(graph, inputs, side_effects=False, drawn=None):
             if drawn and node.outputs[0].id in drawn:
                 outs = [drawn[v.id] for v in node.outputs]
                 if is_differentiable(node.op.name):
-                    # A py_function's forward results: not run again, but
-                    # the tape must see the op to take its gradient.
+                    # Kept forward results of an op with a gradient (a
+                    # py_function, an If or While that draws): not run again,
+                    # but the tape must see the op to take its gradient.
                     notify_observers(node.op, tuple(args), None, node.attrs, outs)
             else:
                 out = execute(node.op, (args,) if node.op.variadic else tuple(args), node.attrs)
@@ -438,11 +440,11 @@ class Function:
         warnings.warn(
             "tf.function %s: its graph, traced with unknown dimensions %s, still depends "
             "on the sizes it was traced with (%s used them: a size read from a shape in "
-            "Python, a gradient rule that computes with sizes in Python (top_k along that "
-            "last dimension, the matrix decompositions' rows and columns), or a backward op made only from "
-            "sizes that do not change with it, which the tracer cannot tell from one "
-            "that holds them), so it is traced once per input "
-            "shape instead. TensorFlow would run one graph for every size. To keep one "
+            "Python, a gradient rule that computes with sizes in Python (top_k along "
+            "that last dimension, the matrix decompositions' rows and columns), or a "
+            "backward op made only from sizes that do not change with it, which the "
+            "tracer cannot tell from one that holds them), so it is traced once per "
+            "input shape instead. TensorFlow would run one graph for every size. To keep one "
             "graph, take shapes from the graph (tf.shape(x)) where you compute them."
             % (self.__name__, general.input_specs, ", ".join(general.sized_ops)),
             stacklevel=4)

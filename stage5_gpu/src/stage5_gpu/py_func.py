@@ -38,7 +38,7 @@ from stage2_autodiff.gradient_tape import GradientTape
 from stage2_autodiff.recording import active_tapes
 from stage2_autodiff.registry import no_gradient, register_gradient
 
-from .tracing import current_tracer, keep_forward_results, keeps_forward_results
+from .tracing import current_tracer, keep_forward_results
 
 __all__ = ["py_function", "numpy_function", "print_"]
 
@@ -188,18 +188,17 @@ def _python_call(func, inp, Tout, who, as_tensors, gradient=None):
             arrays, _ = _outputs(result, Tout, who)
             outs = [wrap(a) for a in arrays]
         return outs[0] if single else outs
+    returns_token = as_tensors and gradient is None      # a py_function
+    op = _python_op(func, inp, Tout, who, as_tensors, returns_token)
     if not as_tensors:
-        op = _python_op(func, inp, Tout, who, as_tensors=False)
         no_gradient(op.name)
-    elif gradient is None:             # a py_function
-        op = _python_op(func, inp, Tout, who, as_tensors=True, returns_token=True)
+    elif returns_token:
         keep_forward_results(op.name)
         register_gradient(op.name, _gradient_from_the_forward(func))
-    else:                              # the gradient of one
-        op = _python_op(func, inp, Tout, who, as_tensors=True)
+    else:                              # the gradient of a py_function
         register_gradient(op.name, gradient)
     out = list(dispatch.execute(op, tuple(inp)))
-    if keeps_forward_results(op.name):
+    if returns_token:
         out = out[:-1]                 # the token stays inside the graph
     return out[0] if single else out
 
@@ -216,11 +215,12 @@ def _gradient_from_the_forward(func):
     once per step, as in TensorFlow, and it may use ``.numpy()`` and still be
     differentiated through the tf ops it runs.
 
-    Where that tape is gone (its token was not kept: a ``cond`` branch's
-    backward pass runs the branch again) the op runs ``func`` again under a
-    new tape instead. An input ``func`` does not reach gets zeros (TensorFlow:
-    a scalar 0); integer inputs get None. The gradient op's own gradient (a
-    second order) runs ``func`` again too: TensorFlow gives None there."""
+    Every path keeps that tape while the token lives (``cond`` and
+    ``while_loop`` hand tokens on like random draws); should it be gone, the
+    op runs ``func`` again under a new tape instead, a guard. An input
+    ``func`` does not reach gets zeros (TensorFlow: a scalar 0); integer inputs
+    get None. The gradient op's own gradient (a second order) runs ``func``
+    again: TensorFlow gives None there."""
     def gradient(op, *grads):
         inputs, token, grads = list(op.inputs), op.outputs[-1], list(grads[:-1])
         n, wanted = len(inputs), _differentiable(inputs)

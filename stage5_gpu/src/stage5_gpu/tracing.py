@@ -157,7 +157,15 @@ def keep_forward_results(op_name):
     replays the graph must take from the forward pass, not compute again: a
     ``py_function`` (its Python runs once per step, as in TensorFlow), a
     ``cond`` or ``while_loop`` whose branches draw random numbers (the
-    gradient must be that of the numbers the forward pass drew)."""
+    gradient must be that of the numbers the forward pass drew).
+
+    >>> import stage5_gpu as tf
+    >>> f = tf.function(lambda x: tf.py_function(lambda a: a * 2.0, [x], tf.float32))
+    >>> node = [n for n in f.get_concrete_function(tf.constant(1.0)).graph.nodes
+    ...         if n.kind == "op"][0]
+    >>> keeps_forward_results(node.op.name)       # py_function marks its op
+    True
+    """
     _kept_for_the_backward.add(op_name)
 
 

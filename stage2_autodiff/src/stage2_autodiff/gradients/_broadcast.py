@@ -26,7 +26,8 @@ they take ints, so the rule serves every size.
 
 from stage1_tensors import reduce_sum, reshape
 
-__all__ = ["unbroadcast", "broadcast_axes", "shape_of", "is_known", "set_shape_reader"]
+__all__ = ["unbroadcast", "broadcast_axes", "shape_of", "is_known", "set_shape_reader",
+           "product"]
 
 _shape_reader = None        # set by a later stage (stage 5's tracer); None: eager shapes
 
@@ -72,6 +73,20 @@ def is_known(shape):
         if type(d) is not int:
             return False
     return True
+
+
+def product(sizes):
+    """The product of ``sizes``: an int, or a scalar tensor where ``shape_of``
+    gave sizes a graph computes.
+
+    >>> from stage2_autodiff.gradients._broadcast import product
+    >>> product((2, 3, 4)), product(())
+    (24, 1)
+    """
+    total = 1
+    for d in sizes:
+        total = total * d
+    return total
 
 
 def broadcast_axes(grad_shape, shape):

@@ -18,18 +18,9 @@ tf.Tensor([[1. 0. 2.]], shape=(1, 3), dtype=float32)
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import shape_of, unbroadcast
+from ._broadcast import product, shape_of, unbroadcast
 
 __all__ = []
-
-
-def _product(sizes):
-    """The product of ``sizes``: an int, or a scalar tensor where a graph computes
-    some of them (``shape_of``)."""
-    total = 1
-    for d in sizes:
-        total = total * d
-    return total
 
 
 def _as_dtype_of(size, t):
@@ -59,12 +50,12 @@ def _gather_grad(op, grad):
     if n_pre:
         grad = tf.transpose(grad, b + inner + pre + rest)
     ids = indices
-    batch = _product(p_shape[:batch_dims])
+    batch = product(p_shape[:batch_dims])
     if batch_dims:
         # Each index's batch number, made from ``indices`` itself (not tf.range)
         # so that it lives on the same device: a running count of ones down the rows.
         i_shape = shape_of(indices)
-        per_row = tf.reshape(tf.ones_like(indices), (batch, _product(i_shape[batch_dims:])))
+        per_row = tf.reshape(tf.ones_like(indices), (batch, product(i_shape[batch_dims:])))
         number = tf.reshape(tf.cumsum(per_row, axis=0) - 1, i_shape)
         ids = indices + number * _as_dtype_of(rows, indices)
     summed = tf.unsorted_segment_sum(grad, ids, batch * rows)

@@ -19,7 +19,7 @@ tf.Tensor([[0.  0.5]
 import stage1_tensors as tf
 
 from ..registry import RegisterGradient, no_gradient
-from ._broadcast import is_known, shape_of
+from ._broadcast import is_known, product, shape_of
 
 __all__ = []
 
@@ -56,10 +56,7 @@ def _count(op):
     """How many elements each output summarises: an int, or a scalar tensor
     where a size is known only when a graph runs (``shape_of``)."""
     shape, axis = shape_of(op.inputs[0]), op.attrs["axis"]
-    n = 1
-    for d in (shape if axis is None else [shape[a] for a in axis]):
-        n = n * d
-    return n
+    return product(shape if axis is None else [shape[a] for a in axis])
 
 
 @RegisterGradient("Sum")
@@ -103,11 +100,8 @@ def _prod_grad(op, grad):
     reduced = list(range(rank)) if axis is None else sorted({a % rank for a in axis})
     kept = [i for i in range(rank) if i not in reduced]
     perm = reduced + kept
-    n = 1
-    for i in reduced:
-        n = n * shape[i]
     # Move the reduced axes to the front and flatten them into one.
-    flat = tf.reshape(tf.transpose(x, perm), [n, -1])
+    flat = tf.reshape(tf.transpose(x, perm), [product(shape[i] for i in reduced), -1])
     left = tf.math.cumprod(flat, axis=0, exclusive=True)
     right = tf.math.cumprod(flat, axis=0, exclusive=True, reverse=True)
     others = tf.reshape(left * right, [shape[i] for i in perm])
